@@ -8,7 +8,9 @@ namespace hale::sidecar {
 
 using Args = std::vector<std::string>;
 
+int run_about(const Args& args);
 int run_check(const Args& args);
+int run_verify(const Args& args);
 int run_version(const Args& args);
 
 }  // namespace hale::sidecar

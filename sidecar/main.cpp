@@ -18,8 +18,12 @@ struct Command {
 
 // clang-format off
 constexpr Command kCommands[] = {
+    {"about",   "report this container's hardening from inside (--json for JSON)",
+     hale::sidecar::run_about},
     {"check",   "probe http:// and tcp:// targets once; exit 0 healthy, 1 otherwise",
      hale::sidecar::run_check},
+    {"verify",  "exit 1 when the container's hardening fails the policy; print the fixes",
+     hale::sidecar::run_verify},
     {"version", "print the version and build information",
      hale::sidecar::run_version},
 };

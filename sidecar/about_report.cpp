@@ -1,0 +1,411 @@
+#include "sidecar/about_report.hpp"
+
+#include <fcntl.h>
+#include <nettle/sha2.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "build_info.hpp"
+#include "probes/hardening/capabilities.hpp"
+#include "probes/unique_fd.hpp"
+
+namespace hale::sidecar {
+namespace {
+
+namespace hardening = probes::hardening;
+using hardening::Finding;
+using hardening::Status;
+using json = nlohmann::ordered_json;
+
+// Filesystem types that are kernel interfaces rather than storage.
+constexpr std::array<std::string_view, 18> kInterfaceFsTypes = {
+    "proc",     "sysfs",      "devpts",    "mqueue",      "cgroup", "cgroup2",
+    "nsfs",     "securityfs", "debugfs",   "tracefs",     "bpf",    "pstore",
+    "configfs", "fusectl",    "selinuxfs", "binfmt_misc", "autofs", "hugetlbfs"};
+
+// Files every runtime bind-mounts writable into every container.
+constexpr std::array<std::string_view, 4> kRuntimeFiles = {
+    "/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/dev/termination-log"};
+
+bool under(std::string_view path, std::string_view dir) {
+    return path == dir ||
+           (path.starts_with(dir) && path.size() > dir.size() && path[dir.size()] == '/');
+}
+
+template <size_t N>
+bool in(const std::array<std::string_view, N>& list, std::string_view item) {
+    return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+json nullable(const std::string& text) {
+    return text.empty() ? json(nullptr) : json(text);
+}
+
+template <class T>
+json optional_json(const std::optional<T>& value) {
+    return value ? json(*value) : json(nullptr);
+}
+
+std::map<Status, size_t> count_by_status(const std::vector<Finding>& findings) {
+    std::map<Status, size_t> counts{
+        {Status::Pass, 0}, {Status::Warn, 0}, {Status::Fail, 0}, {Status::Skip, 0}};
+    for (const auto& finding : findings) {
+        ++counts[finding.status];
+    }
+    return counts;
+}
+
+json identity_json(const hardening::Facts& facts) {
+    json identity = {{"uid", nullptr},         {"gid", nullptr},          {"groups", nullptr},
+                     {"name", nullptr},        {"home", nullptr},         {"login_shell", nullptr},
+                     {"interactive", nullptr}, {"passwd_entry", nullptr}, {"root_user", nullptr},
+                     {"root_group", nullptr}};
+    if (!facts.status) {
+        return identity;
+    }
+    const auto& status = *facts.status;
+    if (auto uid = status.effective_uid()) {
+        identity["uid"] = *uid;
+        identity["root_user"] = *uid == 0;
+    }
+    if (auto gid = status.effective_gid()) {
+        identity["gid"] = *gid;
+        bool root_group = *gid == 0;
+        if (status.groups) {
+            identity["groups"] = *status.groups;
+            root_group = root_group || std::find(status.groups->begin(), status.groups->end(),
+                                                 0U) != status.groups->end();
+        }
+        identity["root_group"] = root_group;
+    }
+    if (facts.passwd && status.effective_uid()) {
+        const auto* entry = facts.passwd->find_uid(*status.effective_uid());
+        identity["passwd_entry"] = entry != nullptr;
+        if (entry != nullptr) {
+            auto shell = hardening::effective_shell(*entry);
+            identity["name"] = entry->name;
+            identity["home"] = entry->home;
+            identity["login_shell"] = shell;
+            identity["interactive"] = !hardening::is_no_login_shell(shell);
+        }
+    }
+    return identity;
+}
+
+json capabilities_json(const hardening::Facts& facts) {
+    json caps = json::object();
+    if (!facts.status) {
+        return caps;
+    }
+    const auto& status = *facts.status;
+    auto names = [](const std::optional<uint64_t>& mask) {
+        return mask ? json(hardening::capability_names(*mask)) : json(nullptr);
+    };
+    caps["effective"] = names(status.cap_effective);
+    caps["permitted"] = names(status.cap_permitted);
+    caps["inheritable"] = names(status.cap_inheritable);
+    caps["bounding"] = names(status.cap_bounding);
+    caps["ambient"] = names(status.cap_ambient);
+    return caps;
+}
+
+json fs_json(const hardening::Facts& facts) {
+    json fs = {{"read_only_root", nullptr}, {"writable", nullptr}};
+    if (!facts.mounts) {
+        return fs;
+    }
+    if (const auto* root = facts.mounts->find("/")) {
+        fs["read_only_root"] = root->read_only();
+    }
+    fs["writable"] = writable_mount_points(*facts.mounts);
+    return fs;
+}
+
+json sockets_json(const hardening::Facts& facts) {
+    json sockets = json::array();
+    for (const auto& socket : facts.sockets) {
+        sockets.push_back({{"mount", socket.path},
+                           {"source", nullable(socket.source)},
+                           {"mount_ro", optional_json(socket.mount_ro)},
+                           {"runtime", socket.runtime},
+                           {"connectable", optional_json(socket.connectable)},
+                           {"risk", "host-root"}});
+    }
+    return sockets;
+}
+
+json runtime_json(const hardening::Facts& facts) {
+    json user_namespace = nullptr;
+    if (facts.namespaces.uid_map) {
+        user_namespace = {{"remapped", !facts.namespaces.uid_map->identity},
+                          {"uid_map", facts.namespaces.uid_map->text}};
+    }
+    return {{"container", nullable(facts.runtime.container)},
+            {"id", nullable(facts.runtime.id)},
+            {"kernel", nullable(facts.kernel.release)},
+            {"cgroup", facts.cgroup.version},
+            {"user_namespace", user_namespace}};
+}
+
+json finding_json(const Finding& finding) {
+    return {{"id", finding.id},
+            {"title", finding.title},
+            {"status", hardening::to_string(finding.status)},
+            {"observed", finding.observed},
+            {"expected", finding.expected},
+            {"why", finding.why},
+            {"fix", finding.fix}};
+}
+
+// Control characters from file names must not break the text layout.
+std::string printable(std::string_view text) {
+    std::string out(text);
+    std::replace_if(
+        out.begin(), out.end(),
+        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, '?');
+    return out;
+}
+
+std::string upper(Status status) {
+    std::string word(hardening::to_string(status));
+    std::transform(word.begin(), word.end(), word.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return word;
+}
+
+void append_finding(std::string& out,
+                    const Finding& finding,
+                    bool detail,
+                    const std::string& note = {}) {
+    out += upper(finding.status) + " " + finding.id + note + ": " + printable(finding.title);
+    if (!detail) {
+        out += " -- " + printable(finding.observed) + "\n";
+        return;
+    }
+    out += "\n     observed: " + printable(finding.observed) + "\n";
+    if (finding.status == Status::Skip) {
+        return;
+    }
+    out += "     expected: " + printable(finding.expected) + "\n";
+    out += "     why:      " + printable(finding.why) + "\n";
+    out += "     fix:      " + printable(finding.fix) + "\n";
+}
+
+std::string summary_text(const std::vector<Finding>& findings) {
+    auto counts = count_by_status(findings);
+    return std::to_string(counts[Status::Fail]) + " fail, " + std::to_string(counts[Status::Warn]) +
+           " warn, " + std::to_string(counts[Status::Pass]) + " pass, " +
+           std::to_string(counts[Status::Skip]) + " skip";
+}
+
+std::string identity_line(const hardening::Facts& facts) {
+    if (!facts.status || !facts.status->uid || !facts.status->gid) {
+        return "unknown";
+    }
+    auto uid = *facts.status->effective_uid();
+    std::string line = "uid " + std::to_string(uid) + ", gid " +
+                       std::to_string(*facts.status->effective_gid()) + ", groups ";
+    std::string groups;
+    for (auto group : facts.status->groups.value_or(std::vector<uint32_t>{})) {
+        groups += (groups.empty() ? "" : ",") + std::to_string(group);
+    }
+    line += groups.empty() ? "none" : groups;
+    if (!facts.passwd) {
+        return line + "; /etc/passwd unreadable";
+    }
+    if (!facts.passwd->present) {
+        return line + "; no /etc/passwd";
+    }
+    const auto* entry = facts.passwd->find_uid(uid);
+    if (entry == nullptr) {
+        return line + "; no passwd entry";
+    }
+    return line + "; user " + printable(entry->name) + ", shell " +
+           printable(hardening::effective_shell(*entry));
+}
+
+std::string runtime_line(const hardening::Facts& facts) {
+    std::string line =
+        facts.runtime.container.empty() ? "no container runtime detected" : facts.runtime.container;
+    if (!facts.runtime.id.empty()) {
+        line += " " + facts.runtime.id.substr(0, 12);
+    }
+    line += ", kernel " + (facts.kernel.release.empty() ? "unknown" : facts.kernel.release);
+    line += ", cgroup " + facts.cgroup.version;
+    if (facts.namespaces.uid_map) {
+        line += facts.namespaces.uid_map->identity ? ", no user namespace remap"
+                                                   : ", user namespace remapped";
+    }
+    return printable(line);
+}
+
+}  // namespace
+
+probes::Result<std::string> file_sha256(const std::string& path) {
+    probes::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd.valid()) {
+        return probes::Error{"cannot open " + path + ": " + std::strerror(errno)};
+    }
+    sha256_ctx ctx{};
+    sha256_init(&ctx);
+    std::array<uint8_t, 64 * 1024> buffer{};
+    for (;;) {
+        ssize_t got = ::read(fd.get(), buffer.data(), buffer.size());
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0) {
+            return probes::Error{"cannot read " + path + ": " + std::strerror(errno)};
+        }
+        if (got == 0) {
+            break;
+        }
+        sha256_update(&ctx, static_cast<size_t>(got), buffer.data());
+    }
+    std::array<uint8_t, SHA256_DIGEST_SIZE> digest{};
+    sha256_digest(&ctx, digest.size(), digest.data());
+    std::string hex;
+    constexpr std::string_view kHex = "0123456789abcdef";
+    for (auto byte : digest) {
+        hex += kHex[byte >> 4];
+        hex += kHex[byte & 0x0f];
+    }
+    return hex;
+}
+
+HaleInfo hale_info(const std::string& exe_path) {
+    HaleInfo info{build::kVersion,
+                  build::kRevision,
+                  build::kBuildTime,
+                  build::kCompiler,
+                  build::kStatic,
+                  {},
+                  {}};
+    auto sha = file_sha256(exe_path);
+    if (sha) {
+        info.sha256 = *sha;
+    } else {
+        info.sha256_error = sha.error();
+    }
+    return info;
+}
+
+AboutReport collect_about_report(const hardening::Roots& roots,
+                                 const hardening::CheckOptions& options) {
+    AboutReport report{hardening::collect_facts(roots), {}};
+    report.findings = hardening::run_checks(report.facts, options);
+    return report;
+}
+
+std::vector<std::string> writable_mount_points(const hardening::MountTable& table) {
+    std::vector<std::string> points;
+    for (const auto& mount : table.mounts) {
+        const auto& point = mount.mount_point;
+        if (mount.read_only() || point == "/" || point == "/dev" || under(point, "/proc") ||
+            under(point, "/sys") || in(kInterfaceFsTypes, mount.fstype) ||
+            in(kRuntimeFiles, point)) {
+            continue;
+        }
+        // A later mount at the same point hides the earlier one.
+        if (table.find(point) != &mount) {
+            continue;
+        }
+        points.push_back(point);
+    }
+    return points;
+}
+
+json about_json(const AboutReport& report, const HaleInfo& info) {
+    const auto& facts = report.facts;
+    auto counts = count_by_status(report.findings);
+
+    json checks = json::array();
+    for (const auto& finding : report.findings) {
+        checks.push_back(finding_json(finding));
+    }
+    json docker_host = nullptr;
+    if (facts.env && !facts.env->docker_host_scheme.empty()) {
+        docker_host = facts.env->docker_host_scheme;
+    }
+
+    return {
+        {"status", hardening::to_string(hardening::overall_status(report.findings))},
+        {"summary",
+         {{"pass", counts[Status::Pass]},
+          {"warn", counts[Status::Warn]},
+          {"fail", counts[Status::Fail]},
+          {"skip", counts[Status::Skip]}}},
+        {"hale",
+         {{"version", info.version},
+          {"commit", info.revision},
+          {"build_time", info.build_time},
+          {"compiler", info.compiler},
+          {"static", info.is_static},
+          {"sha256", nullable(info.sha256)}}},
+        {"identity", identity_json(facts)},
+        {"capabilities", capabilities_json(facts)},
+        {"fs", fs_json(facts)},
+        {"sockets", sockets_json(facts)},
+        {"docker_host_env", docker_host},
+        {"runtime", runtime_json(facts)},
+        {"checks", checks},
+    };
+}
+
+std::string dump_json(const json& value, int indent) {
+    return value.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+std::string about_text(const AboutReport& report, const HaleInfo& info) {
+    const auto& facts = report.facts;
+    std::string out =
+        "hale about: " +
+        std::string(hardening::to_string(hardening::overall_status(report.findings))) + " (" +
+        summary_text(report.findings) + ")\n";
+    out += "  hale      " + info.version + " (revision " + info.revision + ", " +
+           (info.is_static ? "static" : "dynamic") + "), sha256 " +
+           (info.sha256.empty() ? "unknown" : info.sha256) + "\n";
+    out += "  identity  " + identity_line(facts) + "\n";
+    out += "  runtime   " + runtime_line(facts) + "\n\n";
+
+    for (Status status : {Status::Fail, Status::Warn, Status::Skip, Status::Pass}) {
+        for (const auto& finding : report.findings) {
+            if (finding.status == status) {
+                append_finding(out, finding, status != Status::Pass);
+            }
+        }
+    }
+    return out;
+}
+
+std::string verify_text(const hardening::PolicyVerdict& verdict,
+                        const AboutReport& report,
+                        const hardening::Policy& policy) {
+    std::string level = policy.fail_on == Status::Warn ? "warn" : "fail";
+    std::string out;
+    if (verdict.passed) {
+        out = "hale verify: ok: no check fails the policy (fail-on " + level + "; " +
+              summary_text(report.findings) + ")\n";
+        return out;
+    }
+    out = "hale verify: failed: " + std::to_string(verdict.failures.size()) +
+          (verdict.failures.size() == 1 ? " check fails" : " checks fail") +
+          " the policy (fail-on " + level + "; " + summary_text(report.findings) + ")\n";
+    for (const auto& failure : verdict.failures) {
+        std::string note;
+        if (failure.reason.starts_with("required")) {
+            note = " (required)";
+        }
+        append_finding(out, failure.finding, true, note);
+    }
+    return out;
+}
+
+}  // namespace hale::sidecar
