@@ -54,9 +54,13 @@ bool list_has(std::string_view list, std::string_view item) {
 // The directories from the process's cgroup up to the top of the mount, leaf first.
 struct CgroupDirs {
     std::vector<std::string> leaf_to_top;
+    bool v1 = false;  // a v1 controller hierarchy: v1 file names
 };
 
-CgroupDirs dirs_for(const std::string& top, std::string_view mount_root, std::string_view path) {
+CgroupDirs dirs_for(const std::string& top,
+                    std::string_view mount_root,
+                    std::string_view path,
+                    bool v1) {
     std::string_view relative;
     if (mount_root == "/") {
         relative = path;
@@ -68,6 +72,7 @@ CgroupDirs dirs_for(const std::string& top, std::string_view mount_root, std::st
     // Outside the mount's root (another cgroup namespace): only the top is visible.
 
     CgroupDirs dirs;
+    dirs.v1 = v1;
     std::string rel(relative);
     while (!rel.empty() && rel != "/") {
         dirs.leaf_to_top.push_back(join_path(top, rel));
@@ -102,20 +107,21 @@ std::optional<CgroupDirs> locate(const Roots& roots,
         }
         if (v1_mount != nullptr) {
             return dirs_for(map_path(roots, v1_mount->mount_point), v1_mount->root,
-                            v1_path != nullptr ? *v1_path : "/");
+                            v1_path != nullptr ? *v1_path : "/", true);
         }
         if (v2_mount != nullptr && proc.v2) {
-            return dirs_for(map_path(roots, v2_mount->mount_point), v2_mount->root, *proc.v2);
+            return dirs_for(map_path(roots, v2_mount->mount_point), v2_mount->root, *proc.v2,
+                            false);
         }
     }
 
     auto base = join_path(roots.sys, "fs/cgroup");
     if (path_exists(join_path(base, "cgroup.controllers"))) {
-        return dirs_for(base, "/", proc.v2.value_or("/"));
+        return dirs_for(base, "/", proc.v2.value_or("/"), false);
     }
     auto v1_top = join_path(base, controller);
     if (path_exists(v1_top)) {
-        return dirs_for(v1_top, "/", v1_path != nullptr ? *v1_path : "/");
+        return dirs_for(v1_top, "/", v1_path != nullptr ? *v1_path : "/", true);
     }
     return std::nullopt;
 }
@@ -275,18 +281,15 @@ CgroupLimits read_cgroup_limits(const Roots& roots, const Result<MountTable>& mo
     LimitParser<uint64_t> pids_parser = parse_limit_value;
     LimitParser<double> cpu_parser = parse_cpu_max;
 
-    // The v2 directory names the files differently from each v1 controller.
-    bool v2_layout = limits.version == "v2";
+    // v1 controllers and the v2 hierarchy name their files differently.
     if (auto dirs = locate(roots, mounts, proc, "memory")) {
-        auto file = path_exists(join_path(dirs->leaf_to_top.back(), "memory.limit_in_bytes"))
-                        ? "memory.limit_in_bytes"
-                        : "memory.max";
+        auto file = dirs->v1 ? "memory.limit_in_bytes" : "memory.max";
         limits.memory_bytes = smallest_limit(*dirs, file, memory_parser);
     } else {
         limits.memory_bytes = not_found("memory");
     }
     if (auto dirs = locate(roots, mounts, proc, "cpu")) {
-        if (!v2_layout && path_exists(join_path(dirs->leaf_to_top.back(), "cpu.cfs_quota_us"))) {
+        if (dirs->v1) {
             limits.cpus = v1_cpus(*dirs);
         } else {
             limits.cpus = smallest_limit(*dirs, "cpu.max", cpu_parser);

@@ -1,0 +1,115 @@
+#include "sidecar/about_report.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include "probes/hardening/policy.hpp"
+#include "probes/hardening/roots.hpp"
+#include "tests/unit/probes/hardening/fixture.hpp"
+
+using namespace hale::sidecar;
+namespace hardening = hale::probes::hardening;
+using nlohmann::ordered_json;
+
+namespace {
+
+ordered_json report_for(const std::string& tree) {
+    auto report = collect_about_report(hardening::Roots::under(hardening::test::fixture(tree)));
+    return about_json(report, HaleInfo{"0.0.0", "abc", "now", "gcc", true, "00", {}});
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(about_report_test)
+
+BOOST_AUTO_TEST_CASE(numeric_uid_with_root_group_and_no_passwd_identity) {
+    auto identity = report_for("numeric-uid-root-group")["identity"];
+    auto expected = ordered_json::parse(R"({"uid":10001,"gid":0,"groups":[0],"name":null,
+        "home":null,"login_shell":null,"interactive":null,"passwd_entry":false,
+        "root_user":false,"root_group":true})");
+    BOOST_TEST(identity == expected, identity.dump());
+}
+
+BOOST_AUTO_TEST_CASE(named_user_identity_has_login_shell_and_is_not_interactive) {
+    auto identity = report_for("readonly-root-docker-sock")["identity"];
+    BOOST_TEST(identity["name"] == "app");
+    BOOST_TEST(identity["login_shell"] == "/usr/sbin/nologin");
+    BOOST_TEST(identity["interactive"] == false);
+    BOOST_TEST(identity["passwd_entry"] == true);
+}
+
+BOOST_AUTO_TEST_CASE(read_only_root_writable_mounts_and_socket_come_from_the_mount_table) {
+    auto report = report_for("readonly-root-docker-sock");
+    BOOST_TEST(report["fs"]["read_only_root"] == true);
+    BOOST_TEST(report["fs"]["writable"] == ordered_json::parse(R"(["/tmp"])"));
+    BOOST_TEST_REQUIRE(report["sockets"].size() == 1U);
+    auto socket = report["sockets"][0];
+    BOOST_TEST(socket["mount"] == "/var/run/docker.sock");
+    BOOST_TEST(socket["source"] == "/user/1000/docker.sock");
+    BOOST_TEST(socket["mount_ro"] == true);
+    BOOST_TEST(socket["risk"] == "host-root");
+    BOOST_TEST(report["docker_host_env"] == "tcp");
+}
+
+BOOST_AUTO_TEST_CASE(no_environment_value_token_or_hash_appears) {
+    auto text = dump_json(report_for("privileged-root"));
+    for (const char* secret : {"wJalrXUtnFEMI", "EXAMPLEKEY", "/run/secrets/db", "eyJhbGci",
+                               "notarealhash", "10.96.0.1", "never-read", "A035C8C1"}) {
+        BOOST_TEST(text.find(secret) == std::string::npos, secret);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(report_has_the_documented_sections_and_status) {
+    auto report = report_for("privileged-root");
+    for (const char* key : {"status", "summary", "hale", "identity", "capabilities", "fs",
+                            "sockets", "docker_host_env", "runtime", "checks"}) {
+        BOOST_TEST(report.contains(key), key);
+    }
+    BOOST_TEST(report["status"] == "fail");
+    BOOST_TEST(report["runtime"]["container"] == "kubernetes");
+    BOOST_TEST(report["capabilities"]["effective"].size() == 41U);
+    BOOST_TEST(report["checks"].size() == hardening::check_table().size());
+}
+
+BOOST_AUTO_TEST_CASE(invalid_utf8_in_a_file_name_is_replaced_not_thrown) {
+    hardening::test::TempTree tree("numeric-uid-root-group");
+    tree.write(std::string("app/\xff\xfe/.env"), "");
+    auto report = collect_about_report(tree.roots());
+    std::string text;
+    BOOST_CHECK_NO_THROW(text = dump_json(about_json(report, HaleInfo{})));
+    BOOST_TEST(text.find("\xef\xbf\xbd/.env") != std::string::npos);  // U+FFFD
+}
+
+BOOST_AUTO_TEST_CASE(text_report_lists_failures_first_with_their_fix) {
+    auto report = collect_about_report(
+        hardening::Roots::under(hardening::test::fixture("numeric-uid-root-group")));
+    auto text = about_text(report, HaleInfo{});
+    auto fail = text.find("FAIL no-new-privileges");
+    auto pass = text.find("PASS non-root-user");
+    BOOST_TEST_REQUIRE(fail != std::string::npos);
+    BOOST_TEST(pass != std::string::npos);
+    BOOST_TEST(fail < pass);
+    BOOST_TEST(text.find("fix:      docker run --security-opt no-new-privileges") !=
+               std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(verify_text_names_each_failing_check) {
+    auto report = collect_about_report(
+        hardening::Roots::under(hardening::test::fixture("numeric-uid-root-group")));
+    hardening::Policy policy;
+    auto verdict = hardening::evaluate_policy(report.findings, policy);
+    auto text = verify_text(verdict, report, policy);
+    BOOST_TEST(text.starts_with("hale verify: failed: 1 check fails"));
+    BOOST_TEST(text.find("FAIL no-new-privileges") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(binary_sha256_matches_a_known_digest) {
+    hardening::test::TempTree tree;
+    tree.write("abc", "abc");
+    auto digest = file_sha256(tree.at("abc"));
+    BOOST_TEST_REQUIRE(digest.ok());
+    BOOST_TEST(*digest == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    BOOST_TEST(!file_sha256(tree.at("missing")).ok());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
