@@ -255,7 +255,7 @@ probes::Result<std::string> file_sha256(const std::string& path) {
     }
     sha256_ctx ctx{};
     sha256_init(&ctx);
-    std::array<uint8_t, 64 * 1024> buffer{};
+    std::array<uint8_t, size_t{64} * 1024> buffer{};
     for (;;) {
         ssize_t got = ::read(fd.get(), buffer.data(), buffer.size());
         if (got < 0 && errno == EINTR) {

@@ -58,7 +58,7 @@ Result<std::optional<std::string>> read_text_file(const std::string& path, size_
 }
 
 Result<std::optional<std::string>> read_first_line(const std::string& path) {
-    auto contents = read_text_file(path, 64 * 1024);
+    auto contents = read_text_file(path, size_t{64} * 1024);
     if (!contents || !*contents) {
         return contents;
     }

@@ -7,7 +7,7 @@ namespace hale::probes::hardening {
 namespace {
 
 std::string bytes_text(uint64_t bytes) {
-    constexpr uint64_t kMiB = 1024 * 1024;
+    constexpr uint64_t kMiB = uint64_t{1024} * 1024;
     if (bytes >= kMiB && bytes % kMiB == 0) {
         return std::to_string(bytes / kMiB) + " MiB";
     }
