@@ -15,6 +15,11 @@ Per test:
 
 Helpers to import from rig.py: docker, inspect, wait_until, health, wait_for_health,
 health_outputs, image_size. The build times and the image size appear in pytest's summary.
+
+hale runs here as shipped: from the image built out of the sources (HALE_BIN, the host build,
+is not used). Test traffic stays on this machine: never ask Docker's embedded DNS for a name
+that no container has, because it forwards such names to the host's resolvers; mount a
+resolv.conf naming a local server instead (test_healthcheck.py's minimal_root does).
 """
 
 import subprocess
@@ -28,7 +33,7 @@ from rig import ROOT, Rig, Session, docker, image_size
 ENGINE_SH = ROOT / "tests" / "docker" / "engine.sh"
 
 _session = Session()
-_timings = []  # (what, seconds, size in bytes or None), for the terminal summary
+_notes = []  # engine, build times and image sizes, for pytest's summary
 
 
 @dataclass
@@ -53,7 +58,7 @@ def docker_engine():
         pytest.fail(f"no Docker engine: {proc.stderr.strip()}", pytrace=False)
     pid = int(proc.stdout.strip()) if proc.stdout.strip() else None
     version = docker("version", "--format", "{{.Server.Version}}").stdout.strip()
-    _timings.append((f"engine {version}, {'started' if pid else 'reused'}", None, None))
+    _notes.append(f"engine: Docker {version}, {f'started (pid {pid})' if pid else 'reused'}")
     yield Engine(version, pid)
 
     _session.sweep()
@@ -97,7 +102,7 @@ def hale_image(session_rig, base_image):
         pytest.fail(f"building hale's image failed:\n{proc.stdout[-4000:]}\n{proc.stderr}",
                     pytrace=False)
     image = Image(tag, time.monotonic() - start)
-    _timings.append(("hale image", image.build_seconds, image_size(tag)))
+    _notes.append(f"hale image: built in {image.build_seconds:.1f}s, {image_size(tag)} bytes")
     return image
 
 
@@ -107,19 +112,14 @@ def example_app_image(session_rig, hale_image):
     tag = session_rig.build(ROOT / "examples" / "python-app", kind="python-app",
                             build_args={"HALE_IMAGE": hale_image.tag})
     image = Image(tag, time.monotonic() - start)
-    _timings.append(("example app image", image.build_seconds, image_size(tag)))
+    _notes.append(f"example app image: built in {image.build_seconds:.1f}s, "
+                  f"{image_size(tag)} bytes")
     return image
 
 
 def pytest_terminal_summary(terminalreporter):
-    if not _timings:
+    if not _notes:
         return
     terminalreporter.section("docker rig")
-    for what, seconds, size in _timings:
-        parts = [what]
-        if seconds is not None:
-            parts.append(f"built in {seconds:.1f}s")
-        if size is not None:
-            parts.append(f"{size} bytes")
-        terminalreporter.write_line(": ".join(parts[:1]) + (": " if len(parts) > 1 else "") +
-                                    ", ".join(parts[1:]))
+    for note in _notes:
+        terminalreporter.write_line(note)

@@ -31,6 +31,10 @@ start() {
         return 0
     fi
     "$root/scripts/install-deps" docker
+    # On a machine with systemd, installing docker.io has started the engine already.
+    if engine_answers; then
+        return 0
+    fi
     if [ "$(id -u)" -ne 0 ]; then
         say "no engine answers, and starting dockerd needs root"
         exit 1
