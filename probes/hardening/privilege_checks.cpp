@@ -99,14 +99,26 @@ Verdict check_not_privileged(const Facts& facts, const CheckOptions& /*options*/
     bool every_cap = (bounding & full) == full || (effective & full) == full;
 
     std::string observed = "bounding set " + hex_mask(bounding) + " of " + hex_mask(full);
+    if (uint64_t missing = full & ~bounding; missing != 0 && __builtin_popcountll(missing) <= 3) {
+        observed += " (all but " + capability_list(missing) + ")";
+    }
+
+    // A privileged container gets only the capabilities its engine holds, which may be fewer
+    // than the kernel's, so the runtime's own marks count too: --privileged mounts /sys
+    // read-write and drops the read-only /proc/sys bind (moby daemon/oci_linux.go).
+    bool kernel_interfaces_open = false;
     if (facts.mounts) {
         const Mount* sys = facts.mounts->find("/sys");
-        if (sys != nullptr) {
-            observed += sys->read_only() ? "; /sys ro" : "; /sys rw";
-        }
+        const Mount* proc_sys = facts.mounts->find("/proc/sys");
+        bool sys_rw = sys != nullptr && !sys->read_only();
+        bool proc_sys_ro = proc_sys != nullptr && proc_sys->read_only();
+        kernel_interfaces_open = sys_rw && !proc_sys_ro;
+        observed += sys_rw ? "; /sys rw" : "; /sys ro";
+        observed += proc_sys_ro ? ", /proc/sys ro" : ", /proc/sys rw";
     }
-    if (every_cap) {
-        return fail("every capability: " + observed);
+    bool sys_admin = (bounding & (1ULL << 21)) != 0;
+    if (every_cap || (sys_admin && kernel_interfaces_open)) {
+        return fail(observed);
     }
     return pass(observed);
 }

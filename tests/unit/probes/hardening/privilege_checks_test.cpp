@@ -65,6 +65,22 @@ BOOST_AUTO_TEST_CASE(full_bounding_set_from_cap_last_cap_is_privileged) {
                Status::Pass);
 }
 
+BOOST_AUTO_TEST_CASE(privileged_without_every_capability_is_seen_from_open_sys_and_proc_sys) {
+    // An engine that itself lacks cap_sys_resource hands a privileged container the rest.
+    test::TempTree tree("privileged-root");
+    tree.write("proc/self/status", "CapEff:\t0000000000000000\nCapBnd:\t000001fffeffffff\n");
+    auto finding = check(tree.facts(), "not-privileged");
+    BOOST_TEST(finding.status == Status::Fail);
+    BOOST_TEST(contains(finding.observed, "all but cap_sys_resource"));
+    BOOST_TEST(contains(finding.observed, "/sys rw, /proc/sys rw"));
+}
+
+BOOST_AUTO_TEST_CASE(added_sys_admin_with_read_only_sys_is_not_privileged) {
+    test::TempTree tree("numeric-uid-root-group");
+    tree.write("proc/self/status", "CapEff:\t0000000000000000\nCapBnd:\t00000000a82425fb\n");
+    BOOST_TEST(check(tree.facts(), "not-privileged").status == Status::Pass);
+}
+
 BOOST_AUTO_TEST_CASE(older_kernel_full_mask_is_privileged_there) {
     test::TempTree tree("privileged-root");
     tree.write("proc/sys/kernel/cap_last_cap", "37\n");
