@@ -34,8 +34,12 @@ constexpr std::array<std::string_view, 15> kLeftoverFiles = {"Dockerfile",
                                                              ".bash_history",
                                                              ".DS_Store"};
 
-// Pseudo filesystems under the root that are not part of the image.
-constexpr std::array<std::string_view, 3> kSkippedTopDirs = {"proc", "sys", "dev"};
+// Pseudo filesystems under the root that are not part of the image, and data trees that
+// package managers own (see the header).
+constexpr std::array<std::string_view, 11> kSkippedDirs = {
+    "/proc",          "/sys",         "/dev",           "/usr/share",         "/usr/include",
+    "/var/lib/dpkg",  "/var/lib/apt", "/var/cache/apt", "/var/cache/debconf", "/var/lib/rpm",
+    "/usr/lib/locale"};
 
 template <size_t N>
 bool in(const std::array<std::string_view, N>& list, std::string_view name) {
@@ -67,9 +71,6 @@ public:
                 break;
             }
             ++result_.entries;
-            if (depth == 0 && in(kSkippedTopDirs, name)) {
-                continue;
-            }
             visit(::dirfd(dir), entry, device, path + "/" + std::string(name), depth);
         }
         ::closedir(dir);
@@ -124,7 +125,7 @@ private:
 
     void descend(
         int dir_fd, const char* name, dev_t device, const std::string& path, size_t depth) {
-        if (depth + 1 >= kWalkDepthCap) {
+        if (depth + 1 >= kWalkDepthCap || in(kSkippedDirs, path)) {
             return;
         }
         int child = ::openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

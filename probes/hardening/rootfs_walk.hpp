@@ -3,6 +3,9 @@
 // CIS-DI-0010). It stays on the root's filesystem (volumes and /proc, /sys, /dev are not the
 // image), never follows symlinks, and stops after a fixed number of entries so that a huge
 // image cannot make `hale about` slow; the report says when it stopped early.
+// Package-managed data trees (/usr/share, /usr/include, dpkg/apt/rpm databases) are not
+// entered: they hold no executables and no user files, and they are two thirds of a Debian
+// image, where every entry costs a readdir and a stat on overlayfs.
 #pragma once
 
 #include <cstddef>
@@ -12,7 +15,8 @@
 
 namespace hale::probes::hardening {
 
-// Entries visited before the walk stops. A Debian slim image has about 7,000.
+// Entries visited before the walk stops. A Debian slim image has about 2,500 outside the
+// skipped data trees (6,800 in all).
 inline constexpr size_t kWalkEntryCap = 20000;
 // Directory depth below the root; deeper trees are not entered.
 inline constexpr size_t kWalkDepthCap = 32;

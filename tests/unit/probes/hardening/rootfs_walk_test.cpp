@@ -55,6 +55,15 @@ BOOST_AUTO_TEST_CASE(proc_sys_and_dev_at_the_top_are_not_walked) {
     BOOST_TEST(walk_rootfs(tree.path()).leftover_count == 0U);
 }
 
+BOOST_AUTO_TEST_CASE(package_data_trees_are_not_walked_but_their_neighbours_are) {
+    test::TempTree tree;
+    tree.write("usr/share/doc/pkg/.git/HEAD", "");
+    tree.write("var/lib/dpkg/info/.env", "");
+    tree.write("usr/sharedstuff/.env", "");
+    auto walk = walk_rootfs(tree.path());
+    BOOST_TEST(walk.leftovers == std::vector<std::string>{"/usr/sharedstuff/.env"});
+}
+
 BOOST_AUTO_TEST_CASE(walk_stops_at_its_entry_cap_and_says_so) {
     test::TempTree tree;
     for (int i = 0; i < 50; ++i) {
