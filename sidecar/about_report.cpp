@@ -11,6 +11,7 @@
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "build_info.hpp"
 #include "probes/hardening/capabilities.hpp"
@@ -305,20 +306,23 @@ AboutReport collect_about_report(const hardening::Roots& roots,
 }
 
 std::vector<std::string> writable_mount_points(const hardening::MountTable& table) {
+    // Walked from the end: a later mount at the same point hides the earlier ones.
     std::vector<std::string> points;
-    for (const auto& mount : table.mounts) {
+    std::set<std::string_view> seen;
+    for (auto it = table.mounts.rbegin(); it != table.mounts.rend(); ++it) {
+        const auto& mount = *it;
         const auto& point = mount.mount_point;
+        if (!seen.insert(point).second) {
+            continue;
+        }
         if (mount.read_only() || point == "/" || point == "/dev" || under(point, "/proc") ||
             under(point, "/sys") || in(kInterfaceFsTypes, mount.fstype) ||
             in(kRuntimeFiles, point)) {
             continue;
         }
-        // A later mount at the same point hides the earlier one.
-        if (table.find(point) != &mount) {
-            continue;
-        }
         points.push_back(point);
     }
+    std::reverse(points.begin(), points.end());
     return points;
 }
 

@@ -51,6 +51,20 @@ BOOST_AUTO_TEST_CASE(read_only_root_writable_mounts_and_socket_come_from_the_mou
     BOOST_TEST(report["docker_host_env"] == "tcp");
 }
 
+BOOST_AUTO_TEST_CASE(writable_mounts_leave_out_kernel_interfaces_and_hidden_mounts) {
+    auto table = hardening::parse_mountinfo(
+        "1 0 0:1 / / rw - overlay overlay rw\n"
+        "2 1 0:2 / /proc rw - proc proc rw\n"
+        "3 1 0:3 / /dev rw - tmpfs tmpfs rw\n"
+        "4 3 0:4 / /dev/shm rw - tmpfs shm rw\n"
+        "5 1 0:5 / /data rw - ext4 /dev/sdb rw\n"
+        "6 1 0:6 / /data ro - ext4 /dev/sdc rw\n"
+        "7 1 8:1 /x/hosts /etc/hosts rw - ext4 /dev/sda rw\n"
+        "8 1 0:7 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n"
+        "9 1 0:8 / /var/tmp rw - tmpfs tmpfs rw\n");
+    BOOST_TEST(writable_mount_points(table) == (std::vector<std::string>{"/dev/shm", "/var/tmp"}));
+}
+
 BOOST_AUTO_TEST_CASE(no_environment_value_token_or_hash_appears) {
     auto text = dump_json(report_for("privileged-root"));
     for (const char* secret : {"wJalrXUtnFEMI", "EXAMPLEKEY", "/run/secrets/db", "eyJhbGci",
