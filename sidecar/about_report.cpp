@@ -11,6 +11,7 @@
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <ranges>
 #include <set>
 
 #include "build_info.hpp"
@@ -309,8 +310,7 @@ std::vector<std::string> writable_mount_points(const hardening::MountTable& tabl
     // Walked from the end: a later mount at the same point hides the earlier ones.
     std::vector<std::string> points;
     std::set<std::string_view> seen;
-    for (auto it = table.mounts.rbegin(); it != table.mounts.rend(); ++it) {
-        const auto& mount = *it;
+    for (const auto& mount : std::views::reverse(table.mounts)) {
         const auto& point = mount.mount_point;
         if (!seen.insert(point).second) {
             continue;
