@@ -11,7 +11,6 @@
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <ranges>
 #include <set>
 
 #include "build_info.hpp"
@@ -310,7 +309,8 @@ std::vector<std::string> writable_mount_points(const hardening::MountTable& tabl
     // Walked from the end: a later mount at the same point hides the earlier ones.
     std::vector<std::string> points;
     std::set<std::string_view> seen;
-    for (const auto& mount : std::views::reverse(table.mounts)) {
+    for (size_t i = table.mounts.size(); i-- > 0;) {
+        const auto& mount = table.mounts[i];
         const auto& point = mount.mount_point;
         if (!seen.insert(point).second) {
             continue;
