@@ -20,6 +20,8 @@ struct Command {
 constexpr Command kCommands[] = {
     {"check",   "probe http:// and tcp:// targets once; exit 0 healthy, 1 otherwise",
      hale::sidecar::run_check},
+    {"serve",   "serve /livez, /readyz and /metrics from background probes; -- CMD runs the app",
+     hale::sidecar::run_serve},
     {"version", "print the version and build information",
      hale::sidecar::run_version},
 };
