@@ -239,6 +239,10 @@ probes::Result<uint16_t> HttpServer::bind(const ListenAddress& address) {
 
 void HttpServer::start() {
     impl_->listener = std::thread([this] { impl_->server.listen_after_bind(); });
+
+    // httplib's stop() does nothing until the accept loop runs: without this wait, a stop right
+    // after start (an app that exits at once) would leave the loop, and the join, forever.
+    impl_->server.wait_until_ready();
 }
 
 void HttpServer::stop() {

@@ -1,5 +1,10 @@
 #include "sidecar/logging.hpp"
 
+// "warn" rather than spdlog's "warning": the level names match --log-level's values. This is the
+// only file that includes spdlog, so the names are the same everywhere.
+#define SPDLOG_LEVEL_NAMES \
+    { "trace", "debug", "info", "warn", "error", "critical", "off" }
+
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
