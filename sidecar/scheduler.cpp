@@ -63,8 +63,15 @@ size_t Scheduler::in_flight_count() const {
     return static_cast<size_t>(std::count(in_flight_.begin(), in_flight_.end(), true));
 }
 
+std::shared_ptr<const ProbeSnapshot> Scheduler::snapshot() const {
+    std::lock_guard lock(published_mutex_);
+    return published_;
+}
+
 void Scheduler::publish() {
-    published_.store(std::make_shared<const ProbeSnapshot>(ProbeSnapshot{status_}));
+    auto next = std::make_shared<const ProbeSnapshot>(ProbeSnapshot{status_});
+    std::lock_guard lock(published_mutex_);
+    published_.swap(next);
 }
 
 }  // namespace hale::sidecar
