@@ -8,8 +8,6 @@
 #include <csignal>
 #include <cstring>
 
-extern char** environ;
-
 namespace hale::sidecar {
 
 probes::Result<pid_t> spawn_child(const std::vector<std::string>& argv) {

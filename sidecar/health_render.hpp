@@ -13,7 +13,7 @@
 namespace hale::sidecar {
 
 // Bodies stay strictly below this many bytes.
-inline constexpr size_t kHealthBodyCap = 10 * 1024;
+inline constexpr size_t kHealthBodyCap = size_t{10} * 1024;
 
 struct HealthQuery {
     bool verbose = false;               // ?verbose: list every check even when all pass
