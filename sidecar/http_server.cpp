@@ -1,8 +1,12 @@
 #include "sidecar/http_server.hpp"
 
 #include <httplib.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -149,12 +153,151 @@ void plain(httplib::Response& response, int status, const std::string& body) {
     response.set_content(body, "text/plain; charset=utf-8");
 }
 
+// A connection's stream with a buffer each way. httplib's own stream polls before every read
+// and polls twice before every write (headers and body are two writes), nine system calls per
+// request; this one needs a poll, a recv and a send. Reads are bounded by the SO_RCVTIMEO that
+// httplib sets on every accepted socket, writes collect until flush().
+class BufferedSocketStream final : public httplib::Stream {
+public:
+    explicit BufferedSocketStream(int sock) : sock_(sock) {}
+
+    bool is_readable() const override {
+        return read_pos_ < read_end_ || poll_in(static_cast<int>(kReadTimeoutSeconds * 1000)) > 0;
+    }
+
+    bool is_writable() const override { return true; }
+
+    ssize_t read(char* ptr, size_t size) override {
+        if (read_pos_ == read_end_) {
+            ssize_t got = 0;
+            do {
+                got = recv(sock_, input_.data(), input_.size(), 0);
+            } while (got < 0 && errno == EINTR);
+            if (got <= 0) {
+                return got < 0 ? -1 : 0;
+            }
+            read_pos_ = 0;
+            read_end_ = static_cast<size_t>(got);
+        }
+        size_t count = std::min(size, read_end_ - read_pos_);
+        std::memcpy(ptr, input_.data() + read_pos_, count);
+        read_pos_ += count;
+        return static_cast<ssize_t>(count);
+    }
+
+    ssize_t write(const char* ptr, size_t size) override {
+        output_.append(ptr, size);
+        return static_cast<ssize_t>(size);
+    }
+
+    void get_remote_ip_and_port(std::string& ip, int& port) const override {
+        httplib::detail::get_remote_ip_and_port(sock_, ip, port);
+    }
+
+    void get_local_ip_and_port(std::string& ip, int& port) const override {
+        httplib::detail::get_local_ip_and_port(sock_, ip, port);
+    }
+
+    int socket() const override { return sock_; }
+
+    // Waits up to `timeout` for the next request, in short slices so that a stop is noticed.
+    bool wait_for_request(std::chrono::milliseconds timeout, const std::atomic<bool>& stopping) {
+        if (read_pos_ < read_end_) {
+            return true;  // pipelined
+        }
+        constexpr int kSliceMs = 250;
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (!stopping.load(std::memory_order_relaxed)) {
+            int ready = poll_in(kSliceMs);
+            if (ready != 0) {
+                return ready > 0;
+            }
+            if (std::chrono::steady_clock::now() >= deadline) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    // Sends what the last request's response wrote, in one go.
+    bool flush() {
+        size_t sent = 0;
+        while (sent < output_.size()) {
+            ssize_t n = send(sock_, output_.data() + sent, output_.size() - sent, MSG_NOSIGNAL);
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n <= 0) {
+                return false;
+            }
+            sent += static_cast<size_t>(n);
+        }
+        output_.clear();
+        return true;
+    }
+
+    // Whether the response in the buffer closes the connection (a request body was not read).
+    bool response_closes() const {
+        auto head_end = output_.find("\r\n\r\n");
+        return output_.substr(0, head_end).find("\r\nConnection: close\r\n") != std::string::npos;
+    }
+
+private:
+    int poll_in(int timeout_ms) const {
+        pollfd fd{sock_, POLLIN, 0};
+        int ready = 0;
+        do {
+            ready = ::poll(&fd, 1, timeout_ms);
+        } while (ready < 0 && errno == EINTR);
+        return ready;
+    }
+
+    int sock_;
+    std::array<char, 4096> input_{};
+    size_t read_pos_ = 0;
+    size_t read_end_ = 0;
+    std::string output_;
+};
+
+// httplib's server with the buffered stream above for every connection.
+class BufferedServer final : public httplib::Server {
+public:
+    std::atomic<bool> stopping{false};
+
+private:
+    bool process_and_close_socket(int sock) override {
+        std::string remote_addr;
+        int remote_port = 0;
+        httplib::detail::get_remote_ip_and_port(sock, remote_addr, remote_port);
+        std::string local_addr;
+        int local_port = 0;
+        httplib::detail::get_local_ip_and_port(sock, local_addr, local_port);
+
+        BufferedSocketStream stream(sock);
+        bool ok = true;
+        for (size_t left = kKeepAliveMaxRequests; ok && left > 0; --left) {
+            if (!stream.wait_for_request(std::chrono::seconds(kKeepAliveSeconds), stopping)) {
+                break;
+            }
+            bool closed = false;
+            ok = process_request(stream, remote_addr, remote_port, local_addr, local_port,
+                                 left == 1, closed, nullptr);
+            bool closes = stream.response_closes();
+            ok = stream.flush() && ok && !closed && !closes;
+        }
+
+        httplib::detail::shutdown_socket(sock);
+        httplib::detail::close_socket(sock);
+        return ok;
+    }
+};
+
 }  // namespace
 
 struct HttpServer::Impl {
     std::vector<handlers::Endpoint> endpoints;
     handlers::Context context;
-    httplib::Server server;
+    BufferedServer server;
     std::thread listener;
 
     // Every request goes through here, before httplib reads a body: the table decides.
@@ -247,6 +390,7 @@ void HttpServer::start() {
 
 void HttpServer::stop() {
     if (impl_->listener.joinable()) {
+        impl_->server.stopping = true;
         impl_->server.stop();
         impl_->listener.join();
     }

@@ -1,6 +1,8 @@
 """hale serve's endpoints and formats, against real local servers."""
 
+import http.client
 import json
+import re
 import socket
 
 import pytest
@@ -141,9 +143,39 @@ def test_post_with_a_large_body_is_refused_without_reading_it(serving):
         sock.sendall(b"POST /livez HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n")
         sock.sendall(b"x" * 65536)
         head = sock.recv(4096)
+        rest = head
+        while chunk := sock.recv(65536):  # the server closes: the body is never parsed
+            rest += chunk
     assert head.startswith(b"HTTP/1.1 405")
     assert b"Connection: close" in head
+    assert rest.count(b"HTTP/1.1") == 1
     assert serving.get("/livez").status == 200
+
+
+def test_keep_alive_connection_serves_many_requests(serving):
+    conn = http.client.HTTPConnection("127.0.0.1", serving.port, timeout=5)
+    try:
+        for path in ["/livez", "/readyz", "/metrics", "/livez?verbose", "/nope"] * 3:
+            conn.request("GET", path)
+            resp = conn.getresponse()
+            body = resp.read()
+            assert resp.status in (200, 503, 404), path
+            assert body, path
+            assert resp.getheader("Connection") != "close"
+    finally:
+        conn.close()
+
+
+def test_pipelined_requests_are_answered_in_order(serving):
+    with socket.create_connection(("127.0.0.1", serving.port), timeout=5) as sock:
+        sock.sendall(b"GET /livez HTTP/1.1\r\nHost: x\r\n\r\n"
+                     b"HEAD /readyz HTTP/1.1\r\nHost: x\r\n\r\n"
+                     b"GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", data)
+    assert statuses == [b"200", b"503", b"404"], data
 
 
 @pytest.mark.parametrize("junk", [b"\x00\x01\x02garbage\r\n\r\n", b"GET /" + b"a" * 20000 +
