@@ -22,6 +22,8 @@ constexpr Command kCommands[] = {
      hale::sidecar::run_about},
     {"check",   "probe http:// and tcp:// targets once; exit 0 healthy, 1 otherwise",
      hale::sidecar::run_check},
+    {"serve",   "serve /livez, /readyz and /metrics from background probes; -- CMD runs the app",
+     hale::sidecar::run_serve},
     {"verify",  "exit 1 when the container's hardening fails the policy; print the fixes",
      hale::sidecar::run_verify},
     {"version", "print the version and build information",
