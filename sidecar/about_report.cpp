@@ -326,6 +326,8 @@ std::vector<std::string> writable_mount_points(const hardening::MountTable& tabl
     return points;
 }
 
+// TODO: add DESIGN's "image" section (provenance, layers) from the report file `hale inspect
+// --report` writes; a container cannot read its own image config, and inspect is not merged.
 json about_json(const AboutReport& report, const HaleInfo& info) {
     const auto& facts = report.facts;
     auto counts = count_by_status(report.findings);
