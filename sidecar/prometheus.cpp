@@ -81,4 +81,15 @@ std::string render_metrics(const HealthView& view) {
     return out;
 }
 
+std::string render_hardening_metrics(const std::vector<probes::hardening::Finding>& findings) {
+    std::string out;
+    family(out, "hale_hardening_check", "gauge",
+           "Hardening checks of this container (hale about); the status label is the verdict.");
+    for (const auto& finding : findings) {
+        out += "hale_hardening_check{check=\"" + label_value(finding.id) + "\",status=\"" +
+               std::string(probes::hardening::to_string(finding.status)) + "\"} 1\n";
+    }
+    return out;
+}
+
 }  // namespace hale::sidecar

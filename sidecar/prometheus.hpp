@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "probes/hardening/check.hpp"
 #include "sidecar/health.hpp"
 
 namespace hale::sidecar {
@@ -10,5 +11,9 @@ namespace hale::sidecar {
 // Per probe: hale_probe_up, hale_probe_latency_seconds, hale_probe_attempts_total,
 // hale_probe_failures_total; then hale_ready, hale_live, hale_draining and hale_build_info.
 std::string render_metrics(const HealthView& view);
+
+// hale_hardening_check{check="<id>",status="pass|warn|fail|skip"} 1 per check, so that an alert
+// can fire on any check that is not passing.
+std::string render_hardening_metrics(const std::vector<probes::hardening::Finding>& findings);
 
 }  // namespace hale::sidecar

@@ -16,6 +16,7 @@
 #include "build_info.hpp"
 #include "probes/probe.hpp"
 #include "probes/resolve.hpp"
+#include "sidecar/about_cache.hpp"
 #include "sidecar/child_process.hpp"
 #include "sidecar/commands.hpp"
 #include "sidecar/handlers/handler.hpp"
@@ -45,6 +46,9 @@ std::string join(const std::vector<std::string>& parts, const char* separator) {
     }
     return joined;
 }
+
+// The hardening report changes rarely while a container runs; collect it at most this often.
+constexpr std::chrono::seconds kAboutTimeToLive{30};
 
 // A sidecar may hold many connections: take the hard limit of descriptors, as Go programs do.
 void raise_descriptor_limit() {
@@ -81,9 +85,17 @@ public:
                 [this](size_t index, const probes::ProbeResult& result, const auto& change) {
                     on_probe_result(index, result, change);
                 }),
-          server_(handlers::endpoints(), handlers::Context{[this] { return health(); }}) {}
+          about_(hale_info(), probes::hardening::Roots{}, kAboutTimeToLive),
+          server_(handlers::endpoints(),
+                  handlers::Context{[this] { return health(); }, [this] { return about_.get(); }}) {
+    }
 
     int run() {
+        // A container that breaks the hardening policy never starts serving.
+        if (config_.verify && !passes_hardening_policy(*config_.verify)) {
+            return 1;
+        }
+
         // Signals first, so that none is lost between here and the app's start.
         watch_signals();
 
@@ -122,6 +134,20 @@ private:
         probes::ProbeOptions options;
         options.http.user_agent = std::string("hale/") + build::kVersion;
         return options;
+    }
+
+    bool passes_hardening_policy(const probes::hardening::Policy& policy) {
+        auto report = collect_about_report({}, policy.check_options());
+        auto verdict = probes::hardening::evaluate_policy(report.findings, policy);
+        if (verdict.passed) {
+            log_event(LogLevel::Info, "hardening policy passed",
+                      {{"checks", std::to_string(report.findings.size())}});
+            return true;
+        }
+        std::fputs(verify_text(verdict, report, policy).c_str(), stderr);
+        log_event(LogLevel::Error, "hardening policy failed, not starting",
+                  {{"failures", std::to_string(verdict.failures.size())}});
+        return false;
     }
 
     void watch_signals() {
@@ -353,6 +379,7 @@ private:
     asio::steady_timer drain_timer_;
     Scheduler scheduler_;
     ProbeLoop loop_;
+    AboutCache about_;
     HttpServer server_;
 
     bool is_pid1_ = getpid() == 1;

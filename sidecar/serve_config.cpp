@@ -9,6 +9,7 @@
 #include "probes/expand.hpp"
 #include "sidecar/duration.hpp"
 #include "sidecar/health.hpp"
+#include "sidecar/verify_policy.hpp"
 
 namespace hale::sidecar {
 namespace {
@@ -213,6 +214,12 @@ ParsedServe parse_serve_args(const Args& all_args) {
         ->envname("HALE_SERVE_LOG_LEVEL");
     app.add_option("--log-format", format_text, "text or json (default text)")
         ->envname("HALE_SERVE_LOG_FORMAT");
+    bool verify = false;
+    PolicyFlags policy_flags;
+    app.add_flag("--verify", verify,
+                 "refuse to start when hale verify would fail (policy flags as for hale verify)")
+        ->envname("HALE_SERVE_VERIFY");
+    add_policy_options(app, policy_flags);
 
     std::reverse(args.begin(), args.end());  // CLI11 takes its argument vector reversed
     try {
@@ -299,6 +306,14 @@ ParsedServe parse_serve_args(const Args& all_args) {
         return {std::nullopt, usage_error(format.error())};
     }
     config.log_format = *format;
+
+    if (verify) {
+        auto policy = make_policy(policy_flags);
+        if (!policy) {
+            return {std::nullopt, usage_error(policy.error())};
+        }
+        config.verify = *policy;
+    }
     return {std::move(config), 0};
 }
 

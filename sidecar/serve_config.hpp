@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "probes/hardening/policy.hpp"
 #include "probes/result.hpp"
 #include "sidecar/commands.hpp"
 #include "sidecar/logging.hpp"
@@ -47,6 +48,9 @@ struct ServeConfig {
     LogLevel log_level = LogLevel::Info;
     LogFormat log_format = LogFormat::Text;
     std::vector<std::string> command;  // after `--`: the app to run as a child
+
+    // --verify: refuse to start when the hardening report breaks this policy.
+    std::optional<probes::hardening::Policy> verify;
 };
 
 // A configuration, or the exit code when there is nothing to serve (help, usage error).

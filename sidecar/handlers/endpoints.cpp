@@ -6,6 +6,7 @@ namespace hale::sidecar::handlers {
 Response livez(const Request& request, const Context& context);    // livez.cpp
 Response readyz(const Request& request, const Context& context);   // readyz.cpp
 Response metrics(const Request& request, const Context& context);  // metrics.cpp
+Response about(const Request& request, const Context& context);    // about.cpp
 
 const std::vector<Endpoint>& endpoints() {
     // clang-format off
@@ -13,6 +14,7 @@ const std::vector<Endpoint>& endpoints() {
         {"/livez",   livez},
         {"/readyz",  readyz},
         {"/metrics", metrics},
+        {"/about",   about},
     };
     // clang-format on
     return kEndpoints;

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "sidecar/about_cache.hpp"
 #include "sidecar/health.hpp"
 
 namespace hale::sidecar::handlers {
@@ -49,6 +50,9 @@ struct Response {
 struct Context {
     // The state of the probes, the drain and the supervised app, as of now.
     std::function<HealthView()> health;
+
+    // The hardening report for /about and /metrics; unset where there is none (unit tests).
+    std::function<std::shared_ptr<const AboutSnapshot>()> about;
 };
 
 using Handler = Response (*)(const Request& request, const Context& context);

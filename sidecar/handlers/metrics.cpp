@@ -1,4 +1,4 @@
-// GET /metrics: probe and readiness state in the Prometheus text format.
+// GET /metrics: probe, readiness and hardening state in the Prometheus text format.
 #include "sidecar/handlers/handler.hpp"
 #include "sidecar/prometheus.hpp"
 
@@ -9,6 +9,9 @@ Response metrics(const Request& /*request*/, const Context& context) {
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
     response.headers = {{"Cache-Control", "no-store"}};
     response.body = render_metrics(context.health());
+    if (context.about) {
+        response.body += render_hardening_metrics(context.about()->report.findings);
+    }
     return response;
 }
 

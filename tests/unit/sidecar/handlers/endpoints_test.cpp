@@ -20,7 +20,20 @@ const handlers::Endpoint& endpoint(std::string_view path) {
 }
 
 handlers::Context context_with(HealthView view) {
-    return handlers::Context{[view] { return view; }};
+    return handlers::Context{[view] { return view; }, {}};
+}
+
+// A context whose hardening report has one failing check.
+handlers::Context context_with_report() {
+    auto snapshot = std::make_shared<AboutSnapshot>();
+    hale::probes::hardening::Finding finding;
+    finding.id = "non-root-user";
+    finding.status = hale::probes::hardening::Status::Fail;
+    snapshot->report.findings.push_back(finding);
+    snapshot->json = "{\"status\":\"fail\"}\n";
+    snapshot->text = "hale about: fail\n";
+    std::shared_ptr<const AboutSnapshot> shared = snapshot;
+    return handlers::Context{[] { return HealthView{}; }, [shared] { return shared; }};
 }
 
 HealthView failing_db_view() {
@@ -47,6 +60,36 @@ BOOST_AUTO_TEST_CASE(table_has_livez_readyz_and_metrics_once_each) {
     BOOST_TEST(paths.count("/livez") == 1U);
     BOOST_TEST(paths.count("/readyz") == 1U);
     BOOST_TEST(paths.count("/metrics") == 1U);
+    BOOST_TEST(paths.count("/about") == 1U);
+}
+
+BOOST_AUTO_TEST_CASE(about_answers_the_report_as_json_by_default) {
+    auto about = endpoint("/about").handler(FakeRequest("/about"), context_with_report());
+    BOOST_TEST(about.status == 200);
+    BOOST_TEST(about.content_type == "application/json");
+    BOOST_TEST(about.body == "{\"status\":\"fail\"}\n");
+}
+
+BOOST_AUTO_TEST_CASE(about_answers_text_when_asked_by_query_or_accept) {
+    auto context = context_with_report();
+    auto by_query =
+        endpoint("/about").handler(FakeRequest("/about").param("format", "text"), context);
+    BOOST_TEST(by_query.body == "hale about: fail\n");
+    auto by_accept =
+        endpoint("/about").handler(FakeRequest("/about").header("Accept", "text/plain"), context);
+    BOOST_TEST(by_accept.body == "hale about: fail\n");
+}
+
+BOOST_AUTO_TEST_CASE(about_without_a_report_is_unavailable) {
+    auto about = endpoint("/about").handler(FakeRequest("/about"), context_with(HealthView{}));
+    BOOST_TEST(about.status == 503);
+}
+
+BOOST_AUTO_TEST_CASE(metrics_carry_each_hardening_check_with_its_status) {
+    auto metrics = endpoint("/metrics").handler(FakeRequest("/metrics"), context_with_report());
+    BOOST_TEST(
+        metrics.body.find("hale_hardening_check{check=\"non-root-user\",status=\"fail\"} 1\n") !=
+        std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(livez_stays_200_while_a_readiness_dependency_fails) {

@@ -1,0 +1,29 @@
+#include "sidecar/about_cache.hpp"
+
+#include <nlohmann/json.hpp>
+#include <utility>
+
+namespace hale::sidecar {
+
+AboutCache::AboutCache(HaleInfo info,
+                       probes::hardening::Roots roots,
+                       std::chrono::seconds time_to_live)
+    : info_(std::move(info)), roots_(std::move(roots)), time_to_live_(time_to_live) {}
+
+std::shared_ptr<const AboutSnapshot> AboutCache::get() {
+    std::lock_guard lock(mutex_);
+    auto now = std::chrono::steady_clock::now();
+    if (snapshot_ && now - collected_at_ < time_to_live_) {
+        return snapshot_;
+    }
+
+    auto snapshot = std::make_shared<AboutSnapshot>();
+    snapshot->report = collect_about_report(roots_);
+    snapshot->json = dump_json(about_json(snapshot->report, info_)) + "\n";
+    snapshot->text = about_text(snapshot->report, info_);
+    snapshot_ = std::move(snapshot);
+    collected_at_ = now;
+    return snapshot_;
+}
+
+}  // namespace hale::sidecar
