@@ -40,3 +40,19 @@ target_include_directories(hale_cli11 SYSTEM INTERFACE ${HALE_CLI11_INCLUDE})
 hale_find_library(HALE_NETTLE_LIBRARY nettle)
 add_library(hale_nettle INTERFACE)
 target_link_libraries(hale_nettle INTERFACE ${HALE_NETTLE_LIBRARY})
+
+# libarchive for `hale inspect`: only its read side (tar, raw) and the gzip and zstd filters
+# are referenced, so static linking pulls in zlib and libzstd and nothing else it was built with.
+hale_find_library(HALE_ARCHIVE_LIBRARY archive)
+hale_find_library(HALE_ZSTD_LIBRARY zstd)
+hale_find_library(HALE_ZLIB_LIBRARY z)
+find_path(HALE_ARCHIVE_INCLUDE archive.h REQUIRED)
+add_library(hale_archive INTERFACE)
+target_include_directories(hale_archive SYSTEM INTERFACE ${HALE_ARCHIVE_INCLUDE})
+target_link_libraries(hale_archive INTERFACE
+    ${HALE_ARCHIVE_LIBRARY} ${HALE_ZSTD_LIBRARY} ${HALE_ZLIB_LIBRARY})
+
+if(NOT TARGET hale_json)
+    add_library(hale_json INTERFACE)
+    target_include_directories(hale_json SYSTEM INTERFACE ${HALE_JSON_INCLUDE})
+endif()

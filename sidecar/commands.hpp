@@ -9,6 +9,7 @@ namespace hale::sidecar {
 using Args = std::vector<std::string>;
 
 int run_check(const Args& args);
+int run_inspect(const Args& args);
 int run_version(const Args& args);
 
 }  // namespace hale::sidecar

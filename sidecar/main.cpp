@@ -20,6 +20,8 @@ struct Command {
 constexpr Command kCommands[] = {
     {"check",   "probe http:// and tcp:// targets once; exit 0 healthy, 1 otherwise",
      hale::sidecar::run_check},
+    {"inspect", "analyse image archives: layers, wasted bytes, ghost files, findings",
+     hale::sidecar::run_inspect},
     {"version", "print the version and build information",
      hale::sidecar::run_version},
 };
