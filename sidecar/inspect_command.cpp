@@ -190,7 +190,9 @@ void print(const std::vector<InspectOutcome>& outcomes, const InspectConfig& con
         }
         std::printf("%s\n", out.dump(2).c_str());
     } else if (outcomes.size() == 1) {
-        std::fputs(render_text(outcomes.front(), config.top).c_str(), stdout);
+        if (outcomes.front().report) {
+            std::fputs(render_text(outcomes.front(), config.top).c_str(), stdout);
+        }
     } else {
         std::fputs(render_comparison(outcomes).c_str(), stdout);
     }

@@ -1,5 +1,6 @@
 #include "sidecar/inspect_render.hpp"
 
+#include <cassert>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
@@ -139,15 +140,12 @@ std::string human_bytes(uint64_t bytes) {
 
 std::string render_text(const InspectOutcome& outcome, size_t top) {
     std::string out;
-    if (!outcome.report) {
-        line(out, "hale inspect: %s: %s", outcome.source.c_str(), outcome.error.c_str());
-        return out;
-    }
+    assert(outcome.report);
     const image::ImageReport& r = *outcome.report;
 
     // Summary.
-    line(out, "%s  (%s, %s compression)", r.source.c_str(), r.format.c_str(),
-         r.compression.c_str());
+    line(out, "%s  (%s, %s)", r.source.c_str(), r.format.c_str(),
+         r.compression == "none" ? "uncompressed" : (r.compression + "-compressed").c_str());
     line(out, "  image       %s %s  config %s",
          r.reference.empty() ? "(untagged)" : r.reference.c_str(), r.platform.c_str(),
          short_digest(r.config_digest).c_str());

@@ -26,6 +26,7 @@ struct InspectOutcome {
 // go-humanize's Bytes (what dive prints): SI units, "46 kB", "9.2 kB", "7 B".
 std::string human_bytes(uint64_t bytes);
 
+// The readable report of an image that was read.
 std::string render_text(const InspectOutcome& outcome, size_t top);
 std::string render_comparison(const std::vector<InspectOutcome>& outcomes);
 nlohmann::ordered_json render_json(const InspectOutcome& outcome);
