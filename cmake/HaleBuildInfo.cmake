@@ -12,6 +12,14 @@ if(NOT HALE_REVISION)
         set(HALE_REVISION "unknown")
     endif()
 endif()
+if(NOT HALE_BUILD_TIME AND NOT DEFINED ENV{SOURCE_DATE_EPOCH})
+    # The commit's time: the same sources give the same binary, and a re-configure does not
+    # relink everything.
+    execute_process(
+        COMMAND env TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ
+        WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+        OUTPUT_VARIABLE HALE_BUILD_TIME OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+endif()
 if(NOT HALE_BUILD_TIME)
     # string(TIMESTAMP) honours SOURCE_DATE_EPOCH, so reproducible builds can pin it.
     string(TIMESTAMP HALE_BUILD_TIME "%Y-%m-%dT%H:%M:%SZ" UTC)

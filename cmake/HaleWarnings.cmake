@@ -18,9 +18,13 @@ if(NOT HALE_SANITIZE)
     target_compile_definitions(hale_compile_options INTERFACE _FORTIFY_SOURCE=2)
 endif()
 
-if(HALE_SANITIZE)
+if(HALE_SANITIZE OR HALE_FUZZ)
     set(hale_sanitizers -fsanitize=address,undefined -fno-sanitize-recover=all
         -fno-omit-frame-pointer)
     target_compile_options(hale_compile_options INTERFACE ${hale_sanitizers})
     target_link_options(hale_compile_options INTERFACE ${hale_sanitizers})
+endif()
+if(HALE_FUZZ)
+    # Coverage instrumentation for the library code the fuzz targets drive.
+    target_compile_options(hale_compile_options INTERFACE -fsanitize=fuzzer-no-link)
 endif()

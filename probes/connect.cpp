@@ -93,9 +93,11 @@ ConnectOutcome connect_any(const std::vector<IpAddress>& addresses,
             break;
         }
 
-        // Collect finished attempts; the first success wins.
-        for (size_t i = fds.size(); i-- > 0;) {
+        // Collect finished attempts in the order they were started; the first success wins.
+        std::vector<Attempt> still_pending;
+        for (size_t i = 0; i < fds.size(); ++i) {
             if (fds[i].revents == 0) {
+                still_pending.push_back(std::move(pending[i]));
                 continue;
             }
             int error = 0;
@@ -109,8 +111,8 @@ ConnectOutcome connect_any(const std::vector<IpAddress>& addresses,
                 return outcome;
             }
             outcome.failures.push_back({addresses[pending[i].index], error});
-            pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
         }
+        pending = std::move(still_pending);
         if (pending.empty() && next >= addresses.size()) {
             return outcome;
         }

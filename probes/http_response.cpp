@@ -185,6 +185,9 @@ void HttpResponseReader::take_body(std::string_view data) {
         response_.body.append(data.substr(0, taken));
     }
     response_.body_bytes += taken;
+    if (taken < data.size()) {
+        response_.body_truncated = true;
+    }
 }
 
 void HttpResponseReader::feed_body(std::string_view data) {
@@ -202,8 +205,7 @@ void HttpResponseReader::feed_body(std::string_view data) {
             return;
         }
     }
-    if (response_.body_bytes >= limits_.body_cap) {
-        response_.body_truncated = true;
+    if (response_.body_truncated) {
         phase_ = Phase::Done;
     }
 }

@@ -128,7 +128,8 @@ Parsed parse_check_args(Args args) {
         ->envname("HALE_CHECK_FOLLOW");
     app.add_option("-X,--method", method, "request method (default GET)")
         ->envname("HALE_CHECK_METHOD");
-    app.add_option("-H,--header", header_args, "extra request header 'Name: value', repeatable");
+    app.add_option("-H,--header", header_args, "extra request header 'Name: value', repeatable")
+        ->allow_extra_args(false);
     app.add_option("--expect-body", expect_body, "text the first 64 KiB of the body must contain")
         ->envname("HALE_CHECK_EXPECT_BODY");
     app.add_option("--proxy", proxy_text,

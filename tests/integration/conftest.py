@@ -49,7 +49,10 @@ def hale(hale_bin):
     """Runs `hale ARGS...` and returns a Run. `env` adds variables; `clean_env` starts empty."""
 
     def run(*args, env=None, clean_env=False, timeout=30, prefix=()):
-        full_env = {} if clean_env else dict(os.environ)
+        full_env = dict(os.environ)
+        if clean_env:
+            # Keep only what the sanitizer build needs to report findings distinctly.
+            full_env = {k: v for k, v in full_env.items() if k.endswith("SAN_OPTIONS")}
         full_env.pop("HALE_CHECK_URL", None)
         if env:
             full_env.update(env)

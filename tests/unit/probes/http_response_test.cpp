@@ -110,6 +110,20 @@ BOOST_AUTO_TEST_CASE(body_stops_at_the_cap_and_says_so) {
     BOOST_TEST(reader.response().body_truncated);
 }
 
+BOOST_AUTO_TEST_CASE(body_ending_in_the_same_read_past_the_cap_is_truncated) {
+    HttpResponseReader reader(false, limits(8));
+    auto phase = reader.feed("HTTP/1.1 200 OK\r\nContent-Length: 16\r\n\r\n0123456789abcdef");
+    BOOST_TEST((phase == Phase::Done));
+    BOOST_TEST(reader.response().body_truncated);
+}
+
+BOOST_AUTO_TEST_CASE(body_exactly_at_the_cap_is_complete) {
+    HttpResponseReader reader(false, limits(8));
+    auto phase = reader.feed("HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\n01234567");
+    BOOST_TEST((phase == Phase::Done));
+    BOOST_TEST(!reader.response().body_truncated);
+}
+
 BOOST_AUTO_TEST_CASE(body_is_counted_but_not_kept_unless_asked) {
     HttpResponseReader reader(false, limits(1024, false));
     reader.feed("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
