@@ -12,7 +12,7 @@ namespace hale::image {
 namespace {
 
 constexpr size_t kReadBlock = 1 << 20;
-constexpr size_t kZeroBlock = 64 * 1024;
+constexpr size_t kZeroBlock = size_t{64} * 1024;
 // Not const, so that it lives in .bss and costs the binary no bytes.
 std::array<uint8_t, kZeroBlock> zero_block{};
 

@@ -1,6 +1,7 @@
 #include "image/dive_efficiency.hpp"
 
 #include <algorithm>
+#include <ranges>
 #include <string_view>
 
 namespace hale::image {
@@ -109,15 +110,15 @@ private:
                 chain_.push_back(at);
             }
             bool reached = true;
-            for (auto it = chain_.rbegin(); it != chain_.rend(); ++it) {
-                if (starts_with(paths_.name(*it), kOpaquePrefix)) {
+            for (Node added : std::views::reverse(chain_)) {
+                if (starts_with(paths_.name(added), kOpaquePrefix)) {
                     reached = false;
                     break;
                 }
-                in_layer_[*it] = stamp;
-                payload_[*it] = 0;
-                has_child_[paths_.parent(*it)] = stamp;
-                tree_.push_back(*it);
+                in_layer_[added] = stamp;
+                payload_[added] = 0;
+                has_child_[paths_.parent(added)] = stamp;
+                tree_.push_back(added);
             }
             if (reached) {
                 payload_[node] = static_cast<uint32_t>(k + 1);

@@ -134,14 +134,14 @@ void health_findings(const ImageConfig& config, bool has_sh, std::vector<Finding
         out.push_back({"no-healthcheck",
                        Severity::Low,
                        "no HEALTHCHECK",
-                       "HEALTHCHECK CMD [\"/hale\", \"check\", \"http://127.0.0.1:8080/health\"]",
+                       R"(HEALTHCHECK CMD ["/hale", "check", "http://127.0.0.1:8080/health"])",
                        {},
                        0});
     } else if ((*test)[0] == "CMD-SHELL" && !has_sh) {
         out.push_back({"healthcheck-needs-shell",
                        Severity::High,
                        "Healthcheck.Test is CMD-SHELL but /bin/sh is absent in final filesystem",
-                       "use the exec form: HEALTHCHECK CMD [\"/hale\", \"check\", \"URL\"]",
+                       R"(use the exec form: HEALTHCHECK CMD ["/hale", "check", "URL"])",
                        {},
                        0});
     }
@@ -150,7 +150,7 @@ void health_findings(const ImageConfig& config, bool has_sh, std::vector<Finding
         out.push_back({"command-needs-shell",
                        Severity::High,
                        "the command runs /bin/sh -c but /bin/sh is absent in final filesystem",
-                       "use the exec form: CMD [\"/app\", \"--flag\"]",
+                       R"(use the exec form: CMD ["/app", "--flag"])",
                        {},
                        0});
     }

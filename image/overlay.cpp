@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <ranges>
 #include <unordered_map>
 
 namespace hale::image {
@@ -164,11 +165,11 @@ void Overlay::ensure_parents(Node node, uint32_t position) {
          at = paths_.parent(at)) {
         stack_.push_back(at);
     }
-    for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
-        if (is_gid(visible_[*it])) {
-            hide(visible_[*it], *it, position, WasteClass::Deleted);
+    for (Node parent : std::views::reverse(stack_)) {
+        if (is_gid(visible_[parent])) {
+            hide(visible_[parent], parent, position, WasteClass::Deleted);
         }
-        visible_[*it] = kImplicitDir;
+        visible_[parent] = kImplicitDir;
     }
 }
 

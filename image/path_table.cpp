@@ -3,6 +3,7 @@
 #include <cassert>
 #include <cstring>
 #include <functional>
+#include <ranges>
 
 namespace hale::image {
 namespace {
@@ -58,9 +59,9 @@ std::string PathTable::path(Node node) const {
         chain.push_back(at);
     }
     std::string text;
-    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    for (Node part : std::views::reverse(chain)) {
         text += '/';
-        text += name(*it);
+        text += name(part);
     }
     return text;
 }
