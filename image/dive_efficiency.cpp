@@ -1,7 +1,6 @@
 #include "image/dive_efficiency.hpp"
 
 #include <algorithm>
-#include <ranges>
 #include <string_view>
 
 namespace hale::image {
@@ -110,7 +109,8 @@ private:
                 chain_.push_back(at);
             }
             bool reached = true;
-            for (Node added : std::views::reverse(chain_)) {
+            std::reverse(chain_.begin(), chain_.end());  // top down, as AddPath walks
+            for (Node added : chain_) {
                 if (starts_with(paths_.name(added), kOpaquePrefix)) {
                     reached = false;
                     break;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <ranges>
 #include <unordered_map>
 
 namespace hale::image {
@@ -165,7 +164,8 @@ void Overlay::ensure_parents(Node node, uint32_t position) {
          at = paths_.parent(at)) {
         stack_.push_back(at);
     }
-    for (Node parent : std::views::reverse(stack_)) {
+    std::reverse(stack_.begin(), stack_.end());  // top down
+    for (Node parent : stack_) {
         if (is_gid(visible_[parent])) {
             hide(visible_[parent], parent, position, WasteClass::Deleted);
         }

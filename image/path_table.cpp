@@ -1,9 +1,9 @@
 #include "image/path_table.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 #include <functional>
-#include <ranges>
 
 namespace hale::image {
 namespace {
@@ -59,7 +59,8 @@ std::string PathTable::path(Node node) const {
         chain.push_back(at);
     }
     std::string text;
-    for (Node part : std::views::reverse(chain)) {
+    std::reverse(chain.begin(), chain.end());
+    for (Node part : chain) {
         text += '/';
         text += name(part);
     }
