@@ -51,6 +51,9 @@ std::string readable_command(const std::optional<std::string>& command) {
         text.remove_suffix(11);
     }
     std::string out(text);
+    if (out.empty()) {
+        return "(no command recorded)";
+    }
     if (starts_with(out, "RUN /bin/sh -c ")) {
         out = "RUN " + out.substr(15);
     }
