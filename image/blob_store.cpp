@@ -153,24 +153,19 @@ private:
                                      : code == ARCHIVE_FILTER_ZSTD ? "zstd"
                                                                    : "none";
             }
-            if (auto read = read_entry(reader, header); !read) {
-                return fail_or(reader, callbacks, read.error());
+            auto read = read_entry(reader, header);
+            if (!read) {
+                return Error{read.error()};
+            }
+            if (!*read) {
+                return fail(reader, callbacks);
             }
         }
         return true;
     }
 
-    Result<bool> fail_or(struct archive* reader,
-                         const SourceCallbacks& callbacks,
-                         const std::string& error) {
-        if (error.empty()) {
-            return fail(reader, callbacks);
-        }
-        return Error{error};
-    }
-
-    // Returns an error with an empty message when the outer stream failed (the caller reports
-    // libarchive's or the input's reason), or with a message for a fatal limit.
+    // False when the outer stream itself failed (the caller reports libarchive's or the
+    // input's reason); an error for a limit that ends the whole read.
     Result<bool> read_entry(struct archive* reader, struct archive_entry* header) {
         const char* raw = archive_entry_pathname(header);
         std::string name = normalize_name(raw != nullptr ? raw : "");
@@ -201,14 +196,14 @@ private:
         PeekSource blob(entry);
         auto head = blob.peek(512);
         if (!head) {
-            return Error{""};
+            return false;
         }
         BlobKind kind = sniff_blob(*head);
         if (kind == BlobKind::Document || (document_name && kind == BlobKind::Other)) {
             auto text = read_document(blob, options_.document_cap);
             if (!text) {
                 if (entry.failed()) {
-                    return Error{""};
+                    return false;
                 }
                 warnings_.push_back("skipped " + name + ": " + text.error());
                 return true;
@@ -222,9 +217,9 @@ private:
         auto layer = read_layer(blob, name, paths_, options_.limits, entries_);
         if (!layer) {
             if (entry.failed()) {
-                return Error{""};
+                return false;
             }
-            if (layer.error().find("--max-entries") != std::string::npos) {
+            if (entries_ > options_.limits.max_entries) {
                 return Error{name + ": " + layer.error()};
             }
             failures_[name] = layer.error();

@@ -318,7 +318,13 @@ Result<std::vector<ResolvedLayer>> match_layers(BlobStore& store,
         if (*layer == nullptr) {
             return Error{"blob " + shown + " referenced by " + candidate.label + " not in archive"};
         }
-        manifest_layers.push_back({*layer, candidate.layer_digests[i], candidate.media_types[i]});
+        const std::string& claimed = candidate.layer_digests[i];
+        if (!claimed.empty() && claimed.substr(0, 7) == "sha256:" &&
+            claimed != digest_string((*layer)->blob_digest)) {
+            warnings.push_back("blob " + claimed + " content hashes to " +
+                               digest_string((*layer)->blob_digest));
+        }
+        manifest_layers.push_back({*layer, claimed, candidate.media_types[i]});
     }
     if (config.diff_ids.empty()) {
         if (!manifest_layers.empty()) {

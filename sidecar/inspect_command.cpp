@@ -89,11 +89,10 @@ Parsed parse_inspect_args(Args args) {
     app.add_option("--max-wasted", max_wasted, "fail above this many wasted bytes, e.g. 20MB");
     app.add_option("--max-user-wasted-percent", max_user_wasted,
                    "fail when wasted bytes exceed this share of the bytes above layer 0");
-    auto* ci_flag = app.add_flag("--ci", ci, "apply dive's CI rules (./.dive-ci or defaults)");
+    app.add_flag("--ci", ci, "apply dive's CI rules (./.dive-ci or defaults)");
     auto* ci_file = app.add_option("--ci-config", ci_config, "dive rules file (implies --ci)");
     app.add_option("--max-entries", max_entries,
                    "refuse archives with more file entries (default 5000000)");
-    (void)ci_flag;
 
     std::reverse(args.begin(), args.end());  // CLI11 takes its argument vector reversed
     try {

@@ -135,6 +135,17 @@ BOOST_AUTO_TEST_CASE(oversized_document_is_skipped_with_a_warning) {
     BOOST_TEST((*store)->warnings()[0].find("skipped big.json") == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(entries_beyond_the_limit_across_layers_end_the_read) {
+    ReadOptions options;
+    options.limits.max_entries = 3;
+    std::string two = TarBuilder().file("a", "").file("b", "").build();
+    auto store = read(hale::test::tar_of({{"x/layer.tar", two, ""}, {"y/layer.tar", two, ""}}),
+                      1 << 16, options);
+    BOOST_TEST_REQUIRE(!store.ok());
+    BOOST_TEST(store.error() ==
+               "y/layer.tar: more than 3 entries (raise --max-entries if the image is genuine)");
+}
+
 BOOST_AUTO_TEST_CASE(layout_directory_reads_blobs_on_demand) {
     std::string dir = hale::test::temp_directory("store");
     hale::test::write_directory(dir, {{"index.json", "{}", ""},

@@ -171,6 +171,24 @@ BOOST_AUTO_TEST_CASE(layer_that_does_not_hash_to_its_diff_id_is_kept_with_a_warn
     BOOST_TEST(has_warning(*result.image, "layer 2 content hashes to"));
 }
 
+BOOST_AUTO_TEST_CASE(blob_that_does_not_hash_to_its_digest_is_kept_with_a_warning) {
+    ImageSpec image = three_layers("gzip");
+    auto items = hale::test::oci_layout(image);
+    std::string name =
+        "blobs/sha256/" +
+        hale::test::hex_of(hale::test::sha256_digest(hale::test::gzip(image.layers[0].tar)));
+    for (auto& item : items) {
+        if (item.name == name) {
+            item.content += hale::test::gzip("");  // other bytes, the same tar inside
+        }
+    }
+    auto result = resolve(items);
+    BOOST_TEST_REQUIRE(result.image.ok(), hale::test::why(result.image));
+    BOOST_TEST(hale::test::joined(diff_ids(*result.image)) ==
+               hale::test::joined(expected_ids(image)));
+    BOOST_TEST(has_warning(*result.image, "content hashes to"));
+}
+
 BOOST_AUTO_TEST_CASE(nested_index_picks_the_only_complete_platform) {
     ImageSpec image = three_layers("gzip");
     OciOptions options;
