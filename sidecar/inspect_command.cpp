@@ -198,8 +198,8 @@ void print(const std::vector<InspectOutcome>& outcomes, const InspectConfig& con
     // Errors also go to stderr in one line each, so scripts see them whatever the format.
     for (const auto& outcome : outcomes) {
         if (!outcome.report) {
-            std::fprintf(stderr, "hale inspect: %s: %s\n", outcome.source.c_str(),
-                         outcome.error.c_str());
+            std::fprintf(stderr, "hale inspect: %s: %s\n", printable(outcome.source).c_str(),
+                         printable(outcome.error).c_str());
         }
     }
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 
 #include "build_info.hpp"
 
@@ -87,7 +88,11 @@ void line(std::string& out, const char* pattern, ...) {
     va_start(args, pattern);
     std::vsnprintf(text, sizeof text, pattern, args);
     va_end(args);
-    out += text;
+    // Names come from the archive: a newline or an escape sequence in one must not forge
+    // report lines or drive the terminal. Only the pattern's leading newlines are kept.
+    size_t leading = std::strspn(pattern, "\n");
+    out.append(text, std::min(leading, std::strlen(text)));
+    out += printable(text + std::min(leading, std::strlen(text)));
     out += '\n';
 }
 
@@ -128,6 +133,21 @@ Json optional_ratio(const std::optional<double>& ratio) {
 }
 
 }  // namespace
+
+std::string printable(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+            out += escaped;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
 
 std::string human_bytes(uint64_t bytes) {
     if (bytes < 10) {
@@ -281,7 +301,7 @@ std::string render_comparison(const std::vector<InspectOutcome>& outcomes) {
         while (!text.empty() && text.back() == ' ') {
             text.pop_back();
         }
-        out += text + "\n";
+        out += printable(text) + "\n";
     }
     return out;
 }

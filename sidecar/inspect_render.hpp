@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "image/gates.hpp"
@@ -22,6 +23,9 @@ struct InspectOutcome {
     std::vector<image::GateResult> gates;
     bool gate_failed = false;
 };
+
+// Control characters (newlines, escape sequences) as \xNN, for text taken from an archive.
+std::string printable(std::string_view text);
 
 // go-humanize's Bytes (what dive prints): SI units, "46 kB", "9.2 kB", "7 B".
 std::string human_bytes(uint64_t bytes);

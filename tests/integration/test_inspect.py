@@ -275,6 +275,16 @@ def test_path_traversal_names_stay_inside_the_image(hale, write):
     assert report["final_bytes"] == 100
 
 
+def test_control_characters_in_names_cannot_forge_report_lines(hale, write):
+    name = "tmp/evil\n  FAKE LINE \x1b[31mred"
+    layers = [images.layer((name, b"x" * 100)), images.layer(("tmp/.wh." + name[4:], b""))]
+    run = hale("inspect", write("escape.tar", images.docker_archive(layers)))
+    assert run.code == 0, run
+    assert "\x1b" not in run.stdout
+    assert "/tmp/evil\\x0a  FAKE LINE \\x1b[31mred" in run.stdout
+    assert not any(line.startswith("  FAKE LINE") for line in run.stdout.splitlines())
+
+
 def test_outer_symlink_escaping_the_archive_is_a_missing_blob(hale, write):
     layer = images.layer(("a", b"1"))
     cfg = images.config([layer])
