@@ -41,6 +41,29 @@ hale_find_library(HALE_NETTLE_LIBRARY nettle)
 add_library(hale_nettle INTERFACE)
 target_link_libraries(hale_nettle INTERFACE ${HALE_NETTLE_LIBRARY})
 
+# hale serve: standalone Asio (event loop, timers, signals), spdlog with fmt (Debian ships only
+# shared libraries, so both are used header-only), cpp-httplib's single header, nlohmann/json.
+add_library(hale_asio INTERFACE)
+target_include_directories(hale_asio SYSTEM INTERFACE ${HALE_ASIO_INCLUDE})
+target_compile_definitions(hale_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
+
+add_library(hale_spdlog INTERFACE)
+target_include_directories(hale_spdlog SYSTEM INTERFACE ${HALE_SPDLOG_INCLUDE})
+target_compile_definitions(hale_spdlog INTERFACE SPDLOG_HEADER_ONLY FMT_HEADER_ONLY)
+
+# poll() instead of select(): select() cannot watch descriptors above 1023, and a sidecar
+# holding many idle connections gets there. The keep-alive check interval only bounds how fast
+# an idle connection notices a shutdown; httplib's 10 ms default wakes every idle connection
+# 100 times a second.
+add_library(hale_httplib INTERFACE)
+target_include_directories(hale_httplib SYSTEM INTERFACE ${HALE_HTTPLIB_INCLUDE})
+target_compile_definitions(hale_httplib INTERFACE
+    CPPHTTPLIB_USE_POLL CPPHTTPLIB_LISTEN_BACKLOG=1024
+    CPPHTTPLIB_KEEPALIVE_TIMEOUT_CHECK_INTERVAL_USECOND=250000)
+
+add_library(hale_json INTERFACE)
+target_include_directories(hale_json SYSTEM INTERFACE ${HALE_JSON_INCLUDE})
+
 # libarchive for `hale inspect`: only its read side (tar, raw) and the gzip and zstd filters
 # are referenced, so static linking pulls in zlib and libzstd and nothing else it was built with.
 hale_find_library(HALE_ARCHIVE_LIBRARY archive)
@@ -52,7 +75,3 @@ target_include_directories(hale_archive SYSTEM INTERFACE ${HALE_ARCHIVE_INCLUDE}
 target_link_libraries(hale_archive INTERFACE
     ${HALE_ARCHIVE_LIBRARY} ${HALE_ZSTD_LIBRARY} ${HALE_ZLIB_LIBRARY})
 
-if(NOT TARGET hale_json)
-    add_library(hale_json INTERFACE)
-    target_include_directories(hale_json SYSTEM INTERFACE ${HALE_JSON_INCLUDE})
-endif()

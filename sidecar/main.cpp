@@ -22,6 +22,8 @@ constexpr Command kCommands[] = {
      hale::sidecar::run_check},
     {"inspect", "analyse image archives: layers, wasted bytes, ghost files, findings",
      hale::sidecar::run_inspect},
+    {"serve",   "serve /livez, /readyz and /metrics from background probes; -- CMD runs the app",
+     hale::sidecar::run_serve},
     {"version", "print the version and build information",
      hale::sidecar::run_version},
 };
