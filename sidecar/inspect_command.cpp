@@ -165,9 +165,15 @@ InspectOutcome inspect_one(const std::string& source, const InspectConfig& confi
     return outcome;
 }
 
+// Names in an archive need not be UTF-8; JSON must be, so invalid bytes become U+FFFD
+// instead of an exception.
+std::string dump(const nlohmann::ordered_json& value) {
+    return value.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
 bool write_report(const std::string& path, const InspectOutcome& outcome, size_t top) {
     std::ofstream file(path, std::ios::trunc);
-    file << render_report_file(outcome, top).dump(2) << "\n";
+    file << dump(render_report_file(outcome, top)) << "\n";
     file.close();
     if (!file) {
         std::fprintf(stderr, "hale inspect: cannot write %s\n", path.c_str());
@@ -187,7 +193,7 @@ void print(const std::vector<InspectOutcome>& outcomes, const InspectConfig& con
                 out["images"].push_back(render_json(outcome));
             }
         }
-        std::printf("%s\n", out.dump(2).c_str());
+        std::printf("%s\n", dump(out).c_str());
     } else if (outcomes.size() == 1) {
         if (outcomes.front().report) {
             std::fputs(render_text(outcomes.front(), config.top).c_str(), stdout);

@@ -18,7 +18,9 @@ def layer(*entries) -> bytes:
     """A layer tar from (name, content) files or tarfile.TarInfo-like dicts:
     {"name", "data", "mode", "uid", "gid", "type", "linkname"}."""
     out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
+    # surrogateescape: names may hold bytes that are not UTF-8 ("\udce9" is the byte 0xe9).
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.GNU_FORMAT,
+                      errors="surrogateescape") as tar:
         for entry in entries:
             if isinstance(entry, tuple):
                 entry = {"name": entry[0], "data": entry[1]}

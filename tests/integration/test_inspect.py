@@ -291,6 +291,17 @@ def test_control_characters_in_names_cannot_forge_report_lines(hale, write):
     assert not any(line.startswith("  FAKE LINE") for line in run.stdout.splitlines())
 
 
+def test_names_that_are_not_utf8_give_valid_json(hale, write, tmp_path):
+    name = "tmp/caf\udce9"  # the byte 0xe9 alone, as a Latin-1 system writes it
+    layers = [images.layer((name, b"x" * 100)), images.layer(("tmp/.wh.caf\udce9", b""))]
+    path = write("latin1.tar", images.docker_archive(layers))
+    run = hale("inspect", "--json", "--report", str(tmp_path / "r.json"), path)
+    assert run.code == 0, run
+    report = json.loads(run.stdout)
+    assert report["paths"][0]["path"] == "/tmp/caf\ufffd"
+    json.loads((tmp_path / "r.json").read_text())
+
+
 def test_outer_symlink_escaping_the_archive_is_a_missing_blob(hale, write):
     layer = images.layer(("a", b"1"))
     cfg = images.config([layer])
