@@ -214,6 +214,9 @@ private:
         if (kind == BlobKind::Other) {
             return true;
         }
+        // TODO: skip blobs no manifest will reference (other platforms of a multi-platform
+        // export) when index.json has been seen already; containerd writes it after the blobs,
+        // so a single pass has to read every layer blob anyway.
         auto layer = read_layer(blob, name, paths_, options_.limits, entries_);
         if (!layer) {
             if (entry.failed()) {
@@ -294,6 +297,9 @@ public:
         }
         FdSource file(*fd, static_cast<uint64_t>(info.st_size));
         PeekSource blob(file);
+        // TODO: skip blobs no manifest will reference (other platforms of a multi-platform
+        // export) when index.json has been seen already; containerd writes it after the blobs,
+        // so a single pass has to read every layer blob anyway.
         auto layer = read_layer(blob, name, paths_, options_.limits, entries_);
         ::close(*fd);
         if (!layer) {

@@ -211,6 +211,8 @@ Result<Candidate> legacy_candidate(BlobStore& store,
     if (!tags.empty()) {
         candidate.reference = tags.front();
     }
+    // TODO: let the user pick an image of a multi-image archive (by tag); dive takes the first
+    // too, and `docker save` of one image, the common case, holds only one.
     if (document->size() > 1) {
         warnings.push_back("manifest.json lists " + std::to_string(document->size()) +
                            " images; analysed the first" +
