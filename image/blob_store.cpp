@@ -12,10 +12,6 @@
 namespace hale::image {
 namespace {
 
-bool ends_with(std::string_view text, std::string_view suffix) {
-    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
 std::string_view base_name(std::string_view name) {
     auto slash = name.rfind('/');
     return slash == std::string_view::npos ? name : name.substr(slash + 1);
@@ -25,14 +21,14 @@ std::string_view base_name(std::string_view name) {
 bool is_document_name(std::string_view name) {
     auto base = base_name(name);
     return base == "manifest.json" || base == "index.json" || base == "oci-layout" ||
-           base == "repositories" || ends_with(base, ".json") || base.substr(0, 7) == "sha256:";
+           base == "repositories" || base.ends_with(".json") || base.starts_with("sha256:");
 }
 
 // Names under which layer blobs are stored: legacy <id>/layer.tar, kaniko <sha>.tar.gz, podman
 // <sha>.tar, and OCI blobs/<alg>/<hex> (which may also be configs and manifests).
 bool is_blob_name(std::string_view name) {
-    return name.substr(0, 6) == "blobs/" || ends_with(name, ".tar") || ends_with(name, ".tar.gz") ||
-           ends_with(name, ".tgz") || ends_with(name, ".tar.zst") || ends_with(name, ".tzst");
+    return name.starts_with("blobs/") || name.ends_with(".tar") || name.ends_with(".tar.gz") ||
+           name.ends_with(".tgz") || name.ends_with(".tar.zst") || name.ends_with(".tzst");
 }
 
 Result<std::string> read_document(ByteSource& source, uint64_t cap) {

@@ -11,14 +11,6 @@ using Node = PathTable::Node;
 constexpr std::string_view kWhiteout = ".wh.";
 constexpr std::string_view kOpaquePrefix = ".wh..wh..";
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-    return text.substr(0, prefix.size()) == prefix;
-}
-
-uint64_t saturating_add(uint64_t a, uint64_t b) {
-    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 class DiveModel {
 public:
     DiveModel(const std::vector<const Layer*>& layers, PathTable& paths)
@@ -28,7 +20,7 @@ public:
             for (size_t k = 0; k < layer->entries.size(); ++k) {
                 Node node = layer->entries[k].node;
                 auto name = paths_.name(node);
-                if (starts_with(name, kWhiteout) && !starts_with(name, kOpaquePrefix)) {
+                if (name.starts_with(kWhiteout) && !name.starts_with(kOpaquePrefix)) {
                     paths_.child(paths_.parent(node), name.substr(kWhiteout.size()));
                 }
             }
@@ -111,7 +103,7 @@ private:
             bool reached = true;
             std::reverse(chain_.begin(), chain_.end());  // top down, as AddPath walks
             for (Node added : chain_) {
-                if (starts_with(paths_.name(added), kOpaquePrefix)) {
+                if (paths_.name(added).starts_with(kOpaquePrefix)) {
                     reached = false;
                     break;
                 }
@@ -131,7 +123,7 @@ private:
         return payload_[node] == 0 ? nullptr : &layer.entries[payload_[node] - 1];
     }
 
-    bool is_whiteout(Node node) const { return starts_with(paths_.name(node), kWhiteout); }
+    bool is_whiteout(Node node) const { return paths_.name(node).starts_with(kWhiteout); }
 
     Node whiteout_target(Node node) const {
         return paths_.find(paths_.parent(node), paths_.name(node).substr(kWhiteout.size()));

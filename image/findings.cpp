@@ -83,15 +83,6 @@ std::optional<uint64_t> passwd_uid(const std::string& passwd, std::string_view n
     return std::nullopt;
 }
 
-std::string octal_mode(uint32_t mode) {
-    std::string text(4, '0');
-    for (int i = 3; i >= 0; --i) {
-        text[static_cast<size_t>(i)] = static_cast<char>('0' + (mode & 7));
-        mode >>= 3;
-    }
-    return text;
-}
-
 void add_paths(Finding& finding, const std::vector<std::string>& paths) {
     for (const auto& path : paths) {
         if (finding.paths.size() == kMaxPaths) {
@@ -162,7 +153,7 @@ void filesystem_findings(const Overlay& tree, std::vector<Finding>& out) {
     std::vector<std::string> writable;
     tree.for_each_visible([&](Node node, const Entry& entry) {
         if (entry.type == EntryType::Regular && (entry.mode & 06000) != 0) {
-            setuid.push_back(paths.path(node) + " (" + octal_mode(entry.mode) + ")");
+            setuid.push_back(paths.path(node) + " (" + mode_text(entry.mode) + ")");
         }
         bool sticky_dir = entry.type == EntryType::Directory && (entry.mode & 01000) != 0;
         if ((entry.type == EntryType::Regular || entry.type == EntryType::Directory) &&
@@ -245,6 +236,15 @@ void filesystem_findings(const Overlay& tree, std::vector<Finding>& out) {
 }
 
 }  // namespace
+
+std::string mode_text(uint32_t mode) {
+    std::string text(4, '0');
+    for (int i = 3; i >= 0; --i) {
+        text[static_cast<size_t>(i)] = static_cast<char>('0' + (mode & 7));
+        mode >>= 3;
+    }
+    return text;
+}
 
 const char* severity_name(Severity severity) {
     switch (severity) {

@@ -33,6 +33,9 @@ std::optional<bool> user_is_root(const std::string& user, const Overlay& tree);
 // Shell binaries present in the final filesystem (symlinks followed), e.g. {"/bin/sh", ...}.
 std::vector<std::string> shells_present(const Overlay& tree);
 
+// Permission bits as four octal digits: 04755 -> "4755", 0644 -> "0644".
+std::string mode_text(uint32_t mode);
+
 std::vector<Finding> image_findings(const ImageConfig& config, const Overlay& tree);
 
 // 100 minus penalties: 25 per high, 10 per medium, 3 per low finding, and up to 30 for wasted

@@ -23,17 +23,8 @@ std::string octal(uint32_t mode) {
     return text;
 }
 
-std::string mode_text(uint32_t mode) {
-    std::string text = octal(mode);
-    return std::string(text.size() < 4 ? 4 - text.size() : 0, '0') + text;
-}
-
 std::string owner_text(uint32_t uid, uint32_t gid) {
     return std::to_string(uid) + ":" + std::to_string(gid);
-}
-
-bool starts_with(std::string_view text, std::string_view prefix) {
-    return text.substr(0, prefix.size()) == prefix;
 }
 
 // Whether a layer came from COPY or ADD: only then do COPY flags apply.
@@ -43,11 +34,11 @@ bool copied(const std::optional<std::string>& created_by) {
     }
     std::string_view command = *created_by;
     for (std::string_view prefix : {"/bin/sh -c ", "#(nop) ", " "}) {
-        while (starts_with(command, prefix)) {
+        while (command.starts_with(prefix)) {
             command.remove_prefix(prefix.size());
         }
     }
-    return starts_with(command, "COPY") || starts_with(command, "ADD");
+    return command.starts_with("COPY") || command.starts_with("ADD");
 }
 
 std::string join(const std::vector<std::string>& parts, const std::string& separator) {
@@ -125,7 +116,7 @@ void count_entries(const Layer& layer, const PathTable& paths, LayerReport& repo
     report.entries = layer.entries.size();
     for (size_t k = 0; k < layer.entries.size(); ++k) {
         const Entry& entry = layer.entries[k];
-        if (starts_with(paths.name(entry.node), ".wh.")) {
+        if (paths.name(entry.node).starts_with(".wh.")) {
             ++report.whiteouts;
         } else if (entry.type == EntryType::Directory) {
             ++report.directories;
@@ -201,8 +192,8 @@ std::optional<double> ratio(uint64_t part, uint64_t whole) {
 
 std::string dive_command(const std::string& created_by) {
     constexpr std::string_view kShellPrefix = "/bin/sh -c ";
-    return starts_with(created_by, kShellPrefix) ? created_by.substr(kShellPrefix.size())
-                                                 : created_by;
+    return created_by.starts_with(kShellPrefix) ? created_by.substr(kShellPrefix.size())
+                                                : created_by;
 }
 
 Result<ImageReport> inspect_image(const std::string& source, const InspectOptions& options) {

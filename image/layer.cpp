@@ -11,10 +11,6 @@ namespace {
 
 constexpr size_t kTarBlock = 512;
 
-uint64_t saturating_add(uint64_t a, uint64_t b) {
-    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 // A tar header block: its checksum field matches the sum of its bytes (the field itself counted
 // as spaces), computed unsigned as POSIX says or signed as some old tars did.
 bool is_tar_header(Chunk block) {

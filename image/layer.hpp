@@ -31,6 +31,12 @@ enum class EntryType : uint8_t {
 
 enum class Compression : uint8_t { None, Gzip, Zstd };
 
+// Sizes from tar headers are the archive's word, up to 2^63 each: sums of them saturate
+// rather than wrap.
+inline uint64_t saturating_add(uint64_t a, uint64_t b) {
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 const char* compression_name(Compression compression);
 
 struct Entry {

@@ -17,10 +17,6 @@ constexpr std::string_view kOpaque = ".wh..wh..opq";
 constexpr int kMaxSymlinks = 40;
 constexpr int kMaxHardlinkHops = 8;
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-    return text.substr(0, prefix.size()) == prefix;
-}
-
 bool is_gid(uint32_t value) {
     return value < kImplicitDir;
 }
@@ -112,7 +108,7 @@ void Overlay::apply(uint32_t position) {
     for (size_t k = 0; k < layer.entries.size(); ++k) {
         Node node = layer.entries[k].node;
         auto name = paths_.name(node);
-        if (!starts_with(name, kWhiteout) || starts_with(name, kMetadataPrefix)) {
+        if (!name.starts_with(kWhiteout) || name.starts_with(kMetadataPrefix)) {
             continue;
         }
         if (name.size() == kWhiteout.size()) {
@@ -133,7 +129,7 @@ void Overlay::apply(uint32_t position) {
     // Then the layer's own entries, in tar order.
     for (size_t k = 0; k < layer.entries.size(); ++k) {
         const Entry& entry = layer.entries[k];
-        if (starts_with(paths_.name(entry.node), kWhiteout)) {
+        if (paths_.name(entry.node).starts_with(kWhiteout)) {
             continue;
         }
         Gid gid = bases_[position] + static_cast<Gid>(k);

@@ -321,7 +321,7 @@ Result<std::vector<ResolvedLayer>> match_layers(BlobStore& store,
             return Error{"blob " + shown + " referenced by " + candidate.label + " not in archive"};
         }
         const std::string& claimed = candidate.layer_digests[i];
-        if (!claimed.empty() && claimed.substr(0, 7) == "sha256:" &&
+        if (!claimed.empty() && claimed.starts_with("sha256:") &&
             claimed != digest_string((*layer)->blob_digest)) {
             warnings.push_back("blob " + claimed + " content hashes to " +
                                digest_string((*layer)->blob_digest));

@@ -26,14 +26,6 @@ std::string percent(double ratio) {
     return fixed(100 * ratio, 2) + " %";
 }
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-    return text.substr(0, prefix.size()) == prefix;
-}
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
 // A history command as a person reads it: no "/bin/sh -c", "#(nop)" or "# buildkit".
 std::string readable_command(const std::optional<std::string>& command) {
     if (!command) {
@@ -41,21 +33,21 @@ std::string readable_command(const std::optional<std::string>& command) {
     }
     std::string_view text = *command;
     for (std::string_view prefix : {"/bin/sh -c ", "#(nop) ", " "}) {
-        while (starts_with(text, prefix)) {
+        while (text.starts_with(prefix)) {
             text.remove_prefix(prefix.size());
         }
     }
-    while (ends_with(text, " ")) {
+    while (text.ends_with(" ")) {
         text.remove_suffix(1);
     }
-    if (ends_with(text, " # buildkit")) {
+    if (text.ends_with(" # buildkit")) {
         text.remove_suffix(11);
     }
     std::string out(text);
     if (out.empty()) {
         return "(no command recorded)";
     }
-    if (starts_with(out, "RUN /bin/sh -c ")) {
+    if (out.starts_with("RUN /bin/sh -c ")) {
         out = "RUN " + out.substr(15);
     }
     for (char& c : out) {
