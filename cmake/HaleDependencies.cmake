@@ -63,3 +63,18 @@ target_compile_definitions(hale_httplib INTERFACE
 
 add_library(hale_json INTERFACE)
 target_include_directories(hale_json SYSTEM INTERFACE ${HALE_JSON_INCLUDE})
+
+# libarchive for `hale inspect`: only its read side (tar, raw) and the gzip and zstd filters
+# are referenced, so static linking pulls in zlib and libzstd and nothing else it was built with.
+# TODO: Debian's libzstd.a decodes the legacy v0.5-v0.7 formats too (about 90 KB of the 220 KB it
+# adds); a decoder built from the source package with ZSTD_LEGACY_SUPPORT=0 would drop them, at
+# the cost of a fetch-and-build step like scripts/fetch-httplib.
+hale_find_library(HALE_ARCHIVE_LIBRARY archive)
+hale_find_library(HALE_ZSTD_LIBRARY zstd)
+hale_find_library(HALE_ZLIB_LIBRARY z)
+find_path(HALE_ARCHIVE_INCLUDE archive.h REQUIRED)
+add_library(hale_archive INTERFACE)
+target_include_directories(hale_archive SYSTEM INTERFACE ${HALE_ARCHIVE_INCLUDE})
+target_link_libraries(hale_archive INTERFACE
+    ${HALE_ARCHIVE_LIBRARY} ${HALE_ZSTD_LIBRARY} ${HALE_ZLIB_LIBRARY})
+

@@ -116,7 +116,7 @@ def test_other_methods_are_405_with_allow(serving, method):
     assert reply.headers["allow"] == "GET, HEAD"
 
 
-@pytest.mark.parametrize("path", ["/", "/livez/", "/healthz", "/readyz/app", "/about"])
+@pytest.mark.parametrize("path", ["/", "/livez/", "/healthz", "/readyz/app", "/about/x"])
 def test_unknown_paths_are_404(serving, path):
     assert serving.get(path).status == 404
 
