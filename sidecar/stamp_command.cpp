@@ -199,8 +199,9 @@ int run_stamp(const Args& raw_args) {
         std::fprintf(stderr, "hale stamp: %s\n", written.error().c_str());
         return kWriteFailed;
     }
-    std::fprintf(stderr, "hale stamp: wrote %s (%zu keys%s%s)\n", output.c_str(), file.size() - 1,
-                 summary.empty() ? "" : "; ", summary.c_str());
+    size_t count = file.size() - 1;
+    std::fprintf(stderr, "hale stamp: wrote %s (%zu %s%s%s)\n", output.c_str(), count,
+                 count == 1 ? "key" : "keys", summary.empty() ? "" : "; ", summary.c_str());
     return 0;
 }
 
