@@ -292,6 +292,19 @@ Provenance merge(const Reading& build, const std::vector<Reading>& sources) {
     for (const auto& reading : sources) {
         merged.warnings.insert(merged.warnings.end(), reading.warnings.begin(),
                                reading.warnings.end());
+
+        // A revision names one build: values of another build must not be mixed in (hale's
+        // image's own file under a sidecar that is told the app's revision).
+        auto later = reading.fields.find("revision");
+        auto earlier = merged.fields.find("revision");
+        if (later != reading.fields.end() && earlier != merged.fields.end() &&
+            later->second.value != earlier->second.value) {
+            merged.warnings.push_back(later->second.source + " names revision " +
+                                      quote(later->second.value) + ", " + earlier->second.source +
+                                      " names " + quote(earlier->second.value) +
+                                      ": the values of the other build are left out");
+            merged.fields.clear();
+        }
         for (const auto& [field, value] : reading.fields) {
             merged.fields[field] = value;
         }

@@ -11,7 +11,7 @@
 //   5. the Docker Engine API, only when enabled.
 //
 // Every field keeps the name of the source it came from ("file:/etc/hale/image.json",
-// "env:OCI_IMAGE_REVISION", ...). Readers never fail: what they cannot use becomes a one-line
+// "env:OCI_IMAGE_REVISION", ...), and values of two builds (two revisions) are never mixed. Readers never fail: what they cannot use becomes a one-line
 // warning, and the rest is still served.
 #pragma once
 
@@ -96,8 +96,10 @@ struct Provenance {
 };
 
 // BUILD first, then SOURCES in increasing precedence; a later source overrides a field of an
-// earlier one. The warnings of every reading come first, then one naming the usual fields
-// (revision, version, created, source) that no source gave.
+// earlier one. A later source that names another revision than the values so far describes
+// another build: those values are dropped (with a warning) rather than mixed with its own. The
+// warnings of every reading come first, then one naming the usual fields (revision, version,
+// created, source) that no source gave.
 Provenance merge(const Reading& build, const std::vector<Reading>& sources);
 
 }  // namespace hale::probes::provenance

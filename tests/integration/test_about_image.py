@@ -42,8 +42,8 @@ def test_root_tree_serves_file_values_pod_and_layers(hale):
                              "source": f"file:{APP}/etc/hale/image.json"}
     assert prov["version"]["value"] == "2.4.1"
     assert prov["base_name"]["value"] == "docker.io/library/debian:bookworm-slim"
-    # The pod's annotation overrides the baked revision.
-    assert prov["revision"] == {"value": "9d8c7b6a5f4e3d2c1b0a99887766554433221100",
+    # The pod's annotations name the same revision and, as the later source, win.
+    assert prov["revision"] == {"value": "4f2c1e9a7b3d5c8e0f1a2b3c4d5e6f708192a3b4",
                                 "source": f"downward-api:{APP}/etc/podinfo/annotations"}
     assert image["pod"]["name"] == "shop-api-7d9c5b-x2x4q"
     assert image["pod"]["labels"] == {"app": "shop-api", "pod-template-hash": "7d9c5b",
@@ -80,6 +80,19 @@ def test_env_overrides_the_file_and_names_the_variable(hale):
     assert image["provenance"]["created"]["source"].startswith("file:")
 
 
+def test_a_sidecar_from_hales_image_told_the_apps_revision_shows_no_hale_values(hale, tmp_path):
+    hale_file = tmp_path / "etc" / "hale" / "image.json"
+    hale_file.parent.mkdir(parents=True)
+    hale_file.write_text(json.dumps({"schema": "hale.image/v1", OCI + "title": "hale",
+                                     OCI + "version": "0.1.0", OCI + "revision": "hale-rev"}))
+    image = image_of(about(hale, "--root", str(tmp_path),
+                           env={"OCI_IMAGE_REVISION": "app-rev", "OCI_IMAGE_VERSION": "2.4.1"}))
+    assert image["provenance"] == {
+        "version": {"value": "2.4.1", "source": "env:OCI_IMAGE_VERSION"},
+        "revision": {"value": "app-rev", "source": "env:OCI_IMAGE_REVISION"}}
+    assert any("the values of the other build are left out" in w for w in image["warnings"])
+
+
 def test_pod_variables_win_over_the_volume(hale):
     image = image_of(about(hale, "--root", str(APP),
                            env={"POD_NAME": "renamed", "NODE_NAME": "node-7"}))
@@ -104,7 +117,7 @@ def test_flags_name_other_files_and_win_over_their_variables(hale, tmp_path):
         "HALE_IMAGE_FILE": str(from_env),
         "HALE_LAYERS_FILE": str(APP / "etc/hale/layers.json"),
         "HALE_PODINFO_DIR": str(APP / "etc/podinfo")}))
-    assert image["provenance"]["revision"]["value"] == "9d8c7b6a5f4e3d2c1b0a99887766554433221100"
+    assert image["provenance"]["revision"]["value"] == "4f2c1e9a7b3d5c8e0f1a2b3c4d5e6f708192a3b4"
     assert image["layers"]["layer_count"] == 3
     assert image["pod"]["namespace"] == "shop"
 
@@ -180,7 +193,7 @@ def test_text_report_shows_provenance_layers_and_pod(hale):
     run = hale("about", "--root", str(APP), clean_env=True)
     assert run.code == 0, run
     lines = run.stdout.splitlines()
-    assert any(line.startswith("  image     shop-api 2.4.1, revision 9d8c7b6a") for line in lines)
+    assert any(line.startswith("  image     shop-api 2.4.1, revision 4f2c1e9a") for line in lines)
     assert "image provenance (value, then where it came from):" in lines
     assert any(line.startswith("  base_name    docker.io/library/debian:bookworm-slim")
                for line in lines)

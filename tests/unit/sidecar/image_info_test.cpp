@@ -49,12 +49,13 @@ BOOST_AUTO_TEST_CASE(defaults_live_under_the_roots_etc) {
 BOOST_AUTO_TEST_CASE(env_overrides_the_file_and_pod_annotations_override_env) {
     auto info = collect_image_info(
         {}, app_roots(),
-        env_of({{"OCI_IMAGE_VERSION", "9.9.9"}, {"OCI_IMAGE_REVISION", "from-env"}}));
+        env_of({{"OCI_IMAGE_VERSION", "9.9.9"}, {"OCI_IMAGE_DOCUMENTATION", "https://env"}}));
     BOOST_TEST(field(info, "version")["value"] == "9.9.9");
     BOOST_TEST(field(info, "version")["source"] == "env:OCI_IMAGE_VERSION");
-    // The fixture's pod annotations carry a revision of their own.
-    BOOST_TEST(field(info, "revision")["value"] == "9d8c7b6a5f4e3d2c1b0a99887766554433221100");
+    // The fixture's pod annotations carry the revision again and a documentation URL.
+    BOOST_TEST(field(info, "revision")["value"] == "4f2c1e9a7b3d5c8e0f1a2b3c4d5e6f708192a3b4");
     BOOST_TEST(contains(field(info, "revision")["source"].get<std::string>(), "downward-api:"));
+    BOOST_TEST(field(info, "documentation")["value"] == "https://wiki.example.com/shop-api");
     BOOST_TEST(field(info, "created")["source"].get<std::string>().starts_with("file:"));
 }
 
@@ -104,7 +105,7 @@ BOOST_AUTO_TEST_CASE(text_shows_values_with_their_sources_layers_and_pod) {
     BOOST_TEST(contains(text, "3 layers, 600 kB, 300 kB wasted, efficiency 50.0%, score 42"));
     BOOST_TEST(contains(text, "ghost /data/big.bin 300 kB (layers 1-2)"));
     BOOST_TEST(contains(text, "pod: shop/shop-api-7d9c5b-x2x4q on node node-3, 3 labels"));
-    BOOST_TEST(contains(image_summary_line(info), "shop-api 2.4.1, revision 9d8c7b6a"));
+    BOOST_TEST(contains(image_summary_line(info), "shop-api 2.4.1, revision 4f2c1e9a"));
 }
 
 BOOST_AUTO_TEST_CASE(text_makes_control_characters_harmless) {
@@ -147,7 +148,7 @@ BOOST_AUTO_TEST_CASE(image_build_info_metric_carries_revision_and_version) {
     BOOST_TEST(contains(text, "# TYPE hale_image_build_info gauge\n"));
     BOOST_TEST(
         contains(text,
-                 "hale_image_build_info{revision=\"9d8c7b6a5f4e3d2c1b0a99887766554433221100\","
+                 "hale_image_build_info{revision=\"4f2c1e9a7b3d5c8e0f1a2b3c4d5e6f708192a3b4\","
                  "version=\"a\\\"b\\\\c\"} 1\n"));
 }
 

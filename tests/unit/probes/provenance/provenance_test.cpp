@@ -251,15 +251,30 @@ BOOST_AUTO_TEST_CASE(image_file_warnings_quote_hostile_text_printably_and_briefl
 }
 
 BOOST_AUTO_TEST_CASE(later_sources_override_earlier_ones_field_by_field) {
-    auto merged =
-        merge(Reading{}, {reading_of({{"revision", "file-rev"}, {"version", "1.0"}}, "file:f"),
-                          reading_of({{"revision", "env-rev"}}, "env:OCI_IMAGE_REVISION"),
-                          reading_of({{"source", "https://x"}}, "downward-api:a")});
-    BOOST_TEST(value_of(merged.fields, "revision") == "env-rev");
-    BOOST_TEST(source_of(merged.fields, "revision") == "env:OCI_IMAGE_REVISION");
-    BOOST_TEST(value_of(merged.fields, "version") == "1.0");
+    auto merged = merge(
+        Reading{}, {reading_of({{"revision", "abc"}, {"version", "1.0"}}, "file:f"),
+                    reading_of({{"version", "1.0-hotfix"}}, "env:OCI_IMAGE_VERSION"),
+                    reading_of({{"revision", "abc"}, {"source", "https://x"}}, "downward-api:a")});
+    BOOST_TEST(value_of(merged.fields, "version") == "1.0-hotfix");
+    BOOST_TEST(source_of(merged.fields, "version") == "env:OCI_IMAGE_VERSION");
+    BOOST_TEST(source_of(merged.fields, "revision") == "downward-api:a");
     BOOST_TEST(source_of(merged.fields, "source") == "downward-api:a");
     BOOST_TEST(!merged.build_only);
+    BOOST_TEST(merged.warnings.size() == 1U);  // no created
+}
+
+BOOST_AUTO_TEST_CASE(another_revision_drops_the_values_of_the_other_build) {
+    // hale's image's own file, under a sidecar told the app's revision.
+    auto merged = merge(
+        Reading{}, {reading_of({{"title", "hale"}, {"revision", "hale-rev"}, {"version", "0.1.0"}},
+                               "file:/etc/hale/image.json"),
+                    reading_of({{"revision", "app-rev"}}, "env:OCI_IMAGE_REVISION")});
+    BOOST_TEST(merged.fields.size() == 1U);
+    BOOST_TEST(value_of(merged.fields, "revision") == "app-rev");
+    BOOST_TEST(any_warning(merged.warnings,
+                           "env:OCI_IMAGE_REVISION names revision 'app-rev', "
+                           "file:/etc/hale/image.json names 'hale-rev': the values of the other "
+                           "build are left out"));
 }
 
 BOOST_AUTO_TEST_CASE(hale_build_is_the_fallback_only_when_no_image_source_gives_anything) {
