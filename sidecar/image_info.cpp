@@ -382,7 +382,7 @@ std::string image_text(const ImageInfo& image) {
         out += "CRITICAL " + finding.id + ": " + printable(finding.message) + "\n";
     }
     for (const auto& warning : image.warnings) {
-        out += "warning: " + printable(warning) + "\n";
+        out += "  warning: " + printable(warning) + "\n";
     }
     return out;
 }

@@ -325,8 +325,7 @@ const char* match_name(ImageMatch match) {
 
 MatchVerdict match_running_image(const LayerReport& report, const RunningImage* running) {
     if (running == nullptr || running->id.empty()) {
-        return {ImageMatch::Unknown,
-                "the running image is not known here (--docker-api would tell it)"};
+        return {ImageMatch::Unknown, "the running image is not known without --docker-api"};
     }
     if (report.config_digest.empty()) {
         return {ImageMatch::Unknown, "the report names no image digest"};

@@ -11,8 +11,8 @@
 //   5. the Docker Engine API, only when enabled.
 //
 // Every field keeps the name of the source it came from ("file:/etc/hale/image.json",
-// "env:OCI_IMAGE_REVISION", ...), and values of two builds (two revisions) are never mixed. Readers never fail: what they cannot use becomes a one-line
-// warning, and the rest is still served.
+// "env:OCI_IMAGE_REVISION", ...), and values of two builds (two revisions) are never mixed. Readers
+// never fail: what they cannot use becomes a one-line warning, and the rest is still served.
 #pragma once
 
 #include <cstddef>
