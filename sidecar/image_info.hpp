@@ -22,7 +22,8 @@
 #include "probes/provenance/provenance.hpp"
 #include "sidecar/docker_api.hpp"
 
-namespace CLI {
+// CLI11's own namespace, declared here to keep its large header out of every includer.
+namespace CLI {  // NOLINT(readability-identifier-naming)
 class App;
 }  // namespace CLI
 
