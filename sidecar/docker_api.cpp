@@ -12,6 +12,7 @@
 #include "probes/http_response.hpp"
 #include "probes/provenance/json_text.hpp"
 #include "probes/unique_fd.hpp"
+#include "sidecar/inspect_render.hpp"
 
 namespace hale::sidecar {
 namespace {
@@ -142,7 +143,7 @@ private:
                 return {};
             }
             if (phase == Phase::Failed) {
-                return reader.error();
+                return printable(reader.error());  // it may quote the peer's bytes
             }
         }
     }

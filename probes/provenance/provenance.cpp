@@ -256,8 +256,8 @@ Reading read_image_file(const std::string& path, bool explicit_path) {
                 continue;
             }
             if (!value.is_string()) {
-                warnings.add("invalid " + name + " in " + path + ": expected a string, found " +
-                             type_name(value) + "; left out");
+                warnings.add("invalid " + quote(name) + " in " + path +
+                             ": expected a string, found " + type_name(value) + "; left out");
                 continue;
             }
             labels.emplace_back(name, value.get<std::string>());
