@@ -11,8 +11,8 @@
 #include "probes/deadline.hpp"
 #include "probes/http_response.hpp"
 #include "probes/provenance/json_text.hpp"
+#include "probes/text.hpp"
 #include "probes/unique_fd.hpp"
-#include "sidecar/inspect_render.hpp"
 
 namespace hale::sidecar {
 namespace {
@@ -143,7 +143,7 @@ private:
                 return {};
             }
             if (phase == Phase::Failed) {
-                return printable(reader.error());  // it may quote the peer's bytes
+                return probes::printable(reader.error());  // it may quote the peer's bytes
             }
         }
     }
