@@ -1,4 +1,5 @@
-# hale's image: FROM scratch, holding one static binary, /hale.
+# hale's image: FROM scratch, holding one static binary, /hale, and its provenance file
+# /etc/hale/image.json.
 #
 #   scripts/build-image hale:latest     labels it with the version, revision and build time
 #                                        that are also compiled into the binary
@@ -35,6 +36,14 @@ ARG HALE_VERSION=
 ARG HALE_REVISION=
 ARG HALE_CREATED=
 ARG HALE_SOURCE=
+
+# The provenance file hale about and /about show, written by hale itself: this stage has no
+# shell, so the RUN is in exec form and hale expands ${VAR} from the build arguments. The same
+# values go into the labels below.
+RUN ["/hale", "stamp", "--output", "/etc/hale/image.json", "--title", "hale", \
+     "--description", "Health checks, probe sidecar, hardening report and layer analysis in one static binary", \
+     "--version", "${HALE_VERSION}", "--revision", "${HALE_REVISION}", \
+     "--created", "${HALE_CREATED}", "--source", "${HALE_SOURCE}"]
 LABEL org.opencontainers.image.title="hale" \
       org.opencontainers.image.description="Health checks, probe sidecar, hardening report and layer analysis in one static binary" \
       org.opencontainers.image.version="$HALE_VERSION" \

@@ -3,12 +3,18 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "probes/expand.hpp"
+
 namespace hale::sidecar {
 
 AboutCache::AboutCache(HaleInfo info,
                        probes::hardening::Roots roots,
+                       ImageSources image_sources,
                        std::chrono::seconds time_to_live)
-    : info_(std::move(info)), roots_(std::move(roots)), time_to_live_(time_to_live) {}
+    : info_(std::move(info)),
+      roots_(std::move(roots)),
+      image_sources_(std::move(image_sources)),
+      time_to_live_(time_to_live) {}
 
 std::shared_ptr<const AboutSnapshot> AboutCache::get() {
     std::lock_guard lock(mutex_);
@@ -19,6 +25,7 @@ std::shared_ptr<const AboutSnapshot> AboutCache::get() {
 
     auto snapshot = std::make_shared<AboutSnapshot>();
     snapshot->report = collect_about_report(roots_);
+    snapshot->report.image = collect_image_info(image_sources_, roots_, probes::process_env());
     snapshot->json = dump_json(about_json(snapshot->report, info_)) + "\n";
     snapshot->text = about_text(snapshot->report, info_);
     snapshot_ = std::move(snapshot);

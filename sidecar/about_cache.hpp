@@ -1,6 +1,8 @@
 // The hardening report as hale serve shows it at /about and in /metrics. Collecting it walks
-// the filesystem for setuid files, so it is kept for a while instead of being collected per
-// request; what it reports (user, capabilities, mounts) rarely changes while a container runs.
+// the filesystem for setuid files (and may ask the Docker API about the image), so it is kept
+// for a while instead of being collected per request; what it reports (user, capabilities,
+// mounts, the image) rarely changes while a container runs, and a mounted layer report or pod
+// annotation that does change shows within the time to live.
 #pragma once
 
 #include <chrono>
@@ -10,6 +12,7 @@
 
 #include "probes/hardening/roots.hpp"
 #include "sidecar/about_report.hpp"
+#include "sidecar/image_info.hpp"
 
 namespace hale::sidecar {
 
@@ -21,7 +24,10 @@ struct AboutSnapshot {
 
 class AboutCache {
 public:
-    AboutCache(HaleInfo info, probes::hardening::Roots roots, std::chrono::seconds time_to_live);
+    AboutCache(HaleInfo info,
+               probes::hardening::Roots roots,
+               ImageSources image_sources,
+               std::chrono::seconds time_to_live);
 
     // The current report; collected anew when the last one is older than its time to live.
     // Safe from any thread; a caller that finds it stale collects while holding the lock, so
@@ -31,6 +37,7 @@ public:
 private:
     HaleInfo info_;
     probes::hardening::Roots roots_;
+    ImageSources image_sources_;
     std::chrono::seconds time_to_live_;
     std::mutex mutex_;
     std::shared_ptr<const AboutSnapshot> snapshot_;

@@ -11,8 +11,10 @@
 #include <optional>
 #include <string>
 
+#include "probes/expand.hpp"
 #include "sidecar/about_report.hpp"
 #include "sidecar/commands.hpp"
+#include "sidecar/image_info.hpp"
 #include "sidecar/verify_policy.hpp"
 
 namespace hale::sidecar {
@@ -52,25 +54,32 @@ hardening::Roots roots_from(const std::string& root) {
 int run_about(const Args& args) {
     CLI::App app{
         "Report how this container is hardened, from inside: user, capabilities,\n"
-        "seccomp, LSM, mounts, namespaces, cgroup limits and image contents.",
+        "seccomp, LSM, mounts, namespaces, cgroup limits and image contents; and what the\n"
+        "image is: its provenance and layers.",
         "hale about"};
     app.footer(
         "\nEach check is pass, warn, fail, or skip when it could not run, with the observed and\n"
         "expected values and the exact fix. No environment value, token or secret is printed.\n"
+        "The image section merges hale's build, --image-file, OCI_IMAGE_* variables, pod\n"
+        "annotations (--podinfo) and, with --docker-api, the Docker Engine API.\n"
         "Exit status: 0 report printed, 2 usage error.\n");
     bool as_json = false;
     std::string root;
+    ImageSources image_sources;
     app.add_flag("--json", as_json, "print the report as JSON (the same as hale serve's /about)");
     app.add_option("--root", root,
                    "read DIR/proc, DIR/sys, DIR/etc and DIR instead of the live system (tests)");
+    add_image_options(app, image_sources);
 
     // Arguments.
     if (auto done = parse(app, "about", args)) {
         return *done;
     }
 
-    // Facts, checks, report.
-    auto report = collect_about_report(roots_from(root));
+    // Facts, checks, the image's provenance and layers, report.
+    auto roots = roots_from(root);
+    auto report = collect_about_report(roots);
+    report.image = collect_image_info(image_sources, roots, probes::process_env());
     auto info = hale_info();
     if (as_json) {
         std::printf("%s\n", dump_json(about_json(report, info)).c_str());

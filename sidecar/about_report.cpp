@@ -293,7 +293,7 @@ HaleInfo hale_info(const std::string& exe_path) {
 
 AboutReport collect_about_report(const hardening::Roots& roots,
                                  const hardening::CheckOptions& options) {
-    AboutReport report{hardening::collect_facts(roots), {}};
+    AboutReport report{hardening::collect_facts(roots), {}, std::nullopt};
     report.findings = hardening::run_checks(report.facts, options);
     return report;
 }
@@ -319,8 +319,6 @@ std::vector<std::string> writable_mount_points(const hardening::MountTable& tabl
     return points;
 }
 
-// TODO: add DESIGN's "image" section (provenance, layers) from the report file `hale inspect
-// --report` writes; a container cannot read its own image config, and inspect is not merged.
 json about_json(const AboutReport& report, const HaleInfo& info) {
     const auto& facts = report.facts;
     auto counts = count_by_status(report.findings);
@@ -354,6 +352,7 @@ json about_json(const AboutReport& report, const HaleInfo& info) {
         {"sockets", sockets_json(facts)},
         {"docker_host_env", docker_host},
         {"runtime", runtime_json(facts)},
+        {"image", report.image ? image_json(*report.image) : json(nullptr)},
         {"checks", checks},
     };
 }
@@ -372,7 +371,12 @@ std::string about_text(const AboutReport& report, const HaleInfo& info) {
            (info.is_static ? "static" : "dynamic") + "), sha256 " +
            (info.sha256.empty() ? "unknown" : info.sha256) + "\n";
     out += "  identity  " + identity_line(facts) + "\n";
-    out += "  runtime   " + runtime_line(facts) + "\n\n";
+    out += "  runtime   " + runtime_line(facts) + "\n";
+    if (report.image) {
+        out += "  image     " + image_summary_line(*report.image) + "\n\n";
+        out += image_text(*report.image);
+    }
+    out += "\n";
 
     for (Status status : {Status::Fail, Status::Warn, Status::Skip, Status::Pass}) {
         for (const auto& finding : report.findings) {

@@ -16,6 +16,7 @@
 #include "probes/hardening/facts.hpp"
 #include "probes/hardening/policy.hpp"
 #include "probes/hardening/roots.hpp"
+#include "sidecar/image_info.hpp"
 
 namespace hale::sidecar {
 
@@ -39,6 +40,7 @@ probes::Result<std::string> file_sha256(const std::string& path);
 struct AboutReport {
     probes::hardening::Facts facts;
     std::vector<probes::hardening::Finding> findings;
+    std::optional<ImageInfo> image;  // hale about and /about; hale verify leaves it out
 };
 
 // Reads the facts under ROOTS and runs every check.
@@ -46,13 +48,15 @@ AboutReport collect_about_report(const probes::hardening::Roots& roots = {},
                                  const probes::hardening::CheckOptions& options = {});
 
 // The report as JSON: status, summary, hale, identity, capabilities, fs, sockets,
-// docker_host_env, runtime, checks[]. No environment value, token or secret is in it.
+// docker_host_env, runtime, image (null without one), checks[]. No environment value, token or
+// secret is in it.
 nlohmann::ordered_json about_json(const AboutReport& report, const HaleInfo& info);
 
 // JSON text with invalid UTF-8 (file names from the image) replaced instead of throwing.
 std::string dump_json(const nlohmann::ordered_json& json, int indent = 2);
 
-// The report as readable text: a header, then failures, warnings, skips and passes.
+// The report as readable text: a header, the image section, then failures, warnings, skips and
+// passes.
 std::string about_text(const AboutReport& report, const HaleInfo& info);
 
 // What `hale verify` prints: one verdict line, then each failing check with its fix.

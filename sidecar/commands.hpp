@@ -12,6 +12,7 @@ int run_about(const Args& args);
 int run_check(const Args& args);
 int run_inspect(const Args& args);
 int run_serve(const Args& args);
+int run_stamp(const Args& args);
 int run_verify(const Args& args);
 int run_version(const Args& args);
 

@@ -26,6 +26,8 @@ constexpr Command kCommands[] = {
      hale::sidecar::run_inspect},
     {"serve",   "probe sidecar: /livez, /readyz, /metrics, /about; -- CMD also runs the app",
      hale::sidecar::run_serve},
+    {"stamp",   "write the image's provenance file (/etc/hale/image.json) at build time",
+     hale::sidecar::run_stamp},
     {"verify",  "exit 1 when the container's hardening fails the policy; print the fixes",
      hale::sidecar::run_verify},
     {"version", "print the version and build information",

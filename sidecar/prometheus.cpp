@@ -92,4 +92,18 @@ std::string render_hardening_metrics(const std::vector<probes::hardening::Findin
     return out;
 }
 
+std::string render_image_metrics(const ImageInfo& image) {
+    const auto& fields = image.provenance.fields;
+    auto value = [&](std::string_view field) {
+        auto found = fields.find(field);
+        return found == fields.end() ? std::string() : label_value(found->second.value);
+    };
+    std::string out;
+    family(out, "hale_image_build_info", "gauge",
+           "Provenance of the image hale runs in (hale about's image section); always 1.");
+    out += "hale_image_build_info{revision=\"" + value("revision") + "\",version=\"" +
+           value("version") + "\"} 1\n";
+    return out;
+}
+
 }  // namespace hale::sidecar

@@ -86,7 +86,7 @@ public:
                 [this](size_t index, const probes::ProbeResult& result, const auto& change) {
                     on_probe_result(index, result, change);
                 }),
-          about_(hale_info(), probes::hardening::Roots{}, kAboutTimeToLive),
+          about_(hale_info(), probes::hardening::Roots{}, config_.image, kAboutTimeToLive),
           server_(handlers::endpoints(),
                   handlers::Context{[this] { return health(); }, [this] { return about_.get(); }}) {
     }

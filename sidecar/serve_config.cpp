@@ -172,7 +172,8 @@ ParsedServe parse_serve_args(const Args& all_args) {
         "liveness restarts the pod whenever the dependency blips, so keep them out of it.\n"
         "Targets as in hale check: http://host[:port]/path, tcp://host:port.\n"
         "Endpoints: /livez, /readyz (?verbose, ?exclude=NAME, ?format=json or an Accept asking\n"
-        "for application/health+json; 200 or 503), /metrics (Prometheus text).\n"
+        "for application/health+json; 200 or 503), /metrics (Prometheus text), /about (hale\n"
+        "about's report, with the image's provenance and layers; --image-file and friends).\n"
         "On SIGTERM or SIGINT /readyz fails at once, /livez stays 200 and hale keeps answering\n"
         "for --drain, then exits 0. With `-- CMD ARGS...` hale runs the app as its child:\n"
         "SIGHUP, SIGUSR1 and SIGUSR2 are forwarded at once, SIGTERM and SIGINT after the drain\n"
@@ -220,6 +221,7 @@ ParsedServe parse_serve_args(const Args& all_args) {
                  "refuse to start when hale verify would fail (policy flags as for hale verify)")
         ->envname("HALE_SERVE_VERIFY");
     add_policy_options(app, policy_flags);
+    add_image_options(app, config.image);
 
     std::reverse(args.begin(), args.end());  // CLI11 takes its argument vector reversed
     try {

@@ -12,6 +12,7 @@
 #include "probes/hardening/policy.hpp"
 #include "probes/result.hpp"
 #include "sidecar/commands.hpp"
+#include "sidecar/image_info.hpp"
 #include "sidecar/logging.hpp"
 #include "sidecar/scheduler.hpp"
 
@@ -51,6 +52,9 @@ struct ServeConfig {
 
     // --verify: refuse to start when the hardening report breaks this policy.
     std::optional<probes::hardening::Policy> verify;
+
+    // Where /about finds the image's provenance and layer report.
+    ImageSources image;
 };
 
 // A configuration, or the exit code when there is nothing to serve (help, usage error).

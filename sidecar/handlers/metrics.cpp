@@ -1,4 +1,5 @@
-// GET /metrics: probe, readiness and hardening state in the Prometheus text format.
+// GET /metrics: probe, readiness and hardening state and the image's build information in the
+// Prometheus text format.
 #include "sidecar/handlers/handler.hpp"
 #include "sidecar/prometheus.hpp"
 
@@ -10,7 +11,11 @@ Response metrics(const Request& /*request*/, const Context& context) {
     response.headers = {{"Cache-Control", "no-store"}};
     response.body = render_metrics(context.health());
     if (context.about) {
-        response.body += render_hardening_metrics(context.about()->report.findings);
+        auto snapshot = context.about();
+        response.body += render_hardening_metrics(snapshot->report.findings);
+        if (snapshot->report.image) {
+            response.body += render_image_metrics(*snapshot->report.image);
+        }
     }
     return response;
 }

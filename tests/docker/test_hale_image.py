@@ -32,13 +32,15 @@ def docker_save(image):
                           timeout=120).stdout
 
 
-def test_hale_image_holds_only_hale_owned_by_root(saved_layers):
+def test_hale_image_holds_only_hale_and_its_provenance_file_owned_by_root(saved_layers):
     members = [member for _, layer_members in saved_layers for member in layer_members]
 
-    assert [member.name for member in members] == ["hale"]
+    assert [member.name for member in members] == ["hale", "etc", "etc/hale",
+                                                   "etc/hale/image.json"]
     assert members[0].isfile()
     # Owned by root and not writable by the image's user 10001.
     assert (members[0].uid, members[0].gid, members[0].mode & 0o7777) == (0, 0, 0o755)
+    assert all((m.uid, m.gid) == (0, 0) and not m.mode & 0o022 for m in members)
 
 
 def test_file_reports_hale_in_image_as_static_and_stripped(saved_layers, tmp_path):

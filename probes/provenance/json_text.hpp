@@ -1,0 +1,27 @@
+// Small helpers for the JSON files the provenance readers take from untrusted places (a baked
+// file, a mounted layer report, a Docker API answer): nesting is bounded before parsing, since
+// the parser recurses and hale serve's threads have small stacks; text quoted in a warning is
+// cut short and made printable.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "probes/result.hpp"
+
+namespace hale::probes::provenance {
+
+// Ordered, as everywhere else in hale, so that one instantiation of the library serves all.
+using Json = nlohmann::ordered_json;
+
+// TEXT parsed; an error "invalid WHAT: not JSON" or "...: nested deeper than 32 levels".
+Result<Json> parse_json_text(const std::string& text, const std::string& what);
+
+// 'TEXT' in single quotes, control characters as '?', at most 64 characters then "...".
+std::string quote(std::string_view text);
+
+// The JSON type of VALUE as a warning names it: "a number", "an object", "null"...
+std::string type_name(const Json& value);
+
+}  // namespace hale::probes::provenance
