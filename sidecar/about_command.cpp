@@ -5,7 +5,6 @@
 // Exit status: about 0 (the report was printed); verify 0 policy passed, 1 policy failed;
 // both 2 for a usage error (unknown option, bad value, unknown check id).
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -13,6 +12,7 @@
 
 #include "probes/expand.hpp"
 #include "sidecar/about_report.hpp"
+#include "sidecar/cli.hpp"
 #include "sidecar/commands.hpp"
 #include "sidecar/image_info.hpp"
 #include "sidecar/verify_policy.hpp"
@@ -22,27 +22,8 @@ namespace {
 
 namespace hardening = probes::hardening;
 
-constexpr int kUsageError = 2;
-
-int usage_error(const char* command, const std::string& message) {
-    std::fprintf(stderr, "hale %s: %s\nusage: hale %s [OPTIONS] (hale %s --help for more)\n",
-                 command, message.c_str(), command, command);
-    return kUsageError;
-}
-
-// Parses ARGS into APP; an exit code when there is nothing more to do (help, usage error).
-std::optional<int> parse(CLI::App& app, const char* command, Args args) {
-    std::reverse(args.begin(), args.end());  // CLI11 takes its argument vector reversed
-    try {
-        app.parse(args);
-    } catch (const CLI::CallForHelp&) {
-        std::fputs(app.help().c_str(), stdout);
-        return 0;
-    } catch (const CLI::ParseError& error) {
-        return usage_error(command, error.what());
-    }
-    return std::nullopt;
-}
+constexpr Usage kAboutUsage{"about", "[OPTIONS]", 2};
+constexpr Usage kVerifyUsage{"verify", "[OPTIONS]", 2};
 
 // Tests point the readers at a fixture tree; everyone else reads the live system.
 hardening::Roots roots_from(const std::string& root) {
@@ -72,7 +53,7 @@ int run_about(const Args& args) {
     add_image_options(app, image_sources);
 
     // Arguments.
-    if (auto done = parse(app, "about", args)) {
+    if (auto done = parse_flags(app, kAboutUsage, args)) {
         return *done;
     }
 
@@ -105,12 +86,12 @@ int run_verify(const Args& args) {
                    "read DIR/proc, DIR/sys, DIR/etc and DIR instead of the live system (tests)");
 
     // Arguments and the policy they describe.
-    if (auto done = parse(app, "verify", args)) {
+    if (auto done = parse_flags(app, kVerifyUsage, args)) {
         return *done;
     }
     auto policy = make_policy(flags);
     if (!policy) {
-        return usage_error("verify", policy.error());
+        return usage_error(kVerifyUsage, policy.error());
     }
 
     // Facts, checks, verdict.

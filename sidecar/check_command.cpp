@@ -16,6 +16,7 @@
 #include "probes/expand.hpp"
 #include "probes/http_probe.hpp"
 #include "probes/probe.hpp"
+#include "sidecar/cli.hpp"
 #include "sidecar/commands.hpp"
 #include "sidecar/duration.hpp"
 
@@ -40,15 +41,8 @@ struct Parsed {
     int exit_code = 0;
 };
 
-// A usage error is reported on one line plus a pointer to --help: Docker keeps only 4096 bytes
-// of a health check's output, and the reason must not scroll away behind the full help.
-int usage_error(const std::string& message) {
-    std::fprintf(stderr,
-                 "hale check: %s\nusage: hale check [OPTIONS] URL... (hale check --help for "
-                 "more)\n",
-                 message.c_str());
-    return 1;
-}
+// Usage errors exit 1 like failures: Docker and the kubelet know no other failure status.
+constexpr Usage kUsage{"check", "[OPTIONS] URL...", 1};
 
 // Exec form passes `|| exit 1` through as arguments. hale already exits 0 or 1, so the tokens
 // are dropped with a warning instead of being read as targets.
@@ -138,14 +132,8 @@ Parsed parse_check_args(Args args) {
         ->envname("HALE_CHECK_PROXY");
     app.add_flag("-v,--verbose", config.verbose, "print each step to stderr");
 
-    std::reverse(args.begin(), args.end());  // CLI11 takes its argument vector reversed
-    try {
-        app.parse(args);
-    } catch (const CLI::CallForHelp&) {
-        std::fputs(app.help().c_str(), stdout);
-        return {std::nullopt, 0};
-    } catch (const CLI::ParseError& error) {
-        return {std::nullopt, usage_error(error.what())};
+    if (auto done = parse_flags(app, kUsage, std::move(args))) {
+        return {std::nullopt, *done};
     }
 
     // Targets and headers may also come from the environment, expanded like arguments.
@@ -154,7 +142,7 @@ Parsed parse_check_args(Args args) {
         if (auto from_env = env("HALE_CHECK_URL")) {
             auto expanded = probes::expand_vars(*from_env, env);
             if (!expanded) {
-                return {std::nullopt, usage_error(expanded.error())};
+                return {std::nullopt, usage_error(kUsage, expanded.error())};
             }
             urls = split(*expanded, " \t\n");
         }
@@ -163,32 +151,32 @@ Parsed parse_check_args(Args args) {
         if (auto from_env = env("HALE_CHECK_HEADER")) {
             auto expanded = probes::expand_vars(*from_env, env);
             if (!expanded) {
-                return {std::nullopt, usage_error(expanded.error())};
+                return {std::nullopt, usage_error(kUsage, expanded.error())};
             }
             header_args = split(*expanded, "\n");
         }
     }
     if (urls.empty()) {
-        return {std::nullopt, usage_error("no target given")};
+        return {std::nullopt, usage_error(kUsage, "no target given")};
     }
 
     for (const auto& url : urls) {
         auto target = probes::parse_target(url);
         if (!target) {
-            return {std::nullopt, usage_error(target.error())};
+            return {std::nullopt, usage_error(kUsage, target.error())};
         }
         config.targets.push_back(std::move(*target));
     }
 
     auto timeout = parse_duration(timeout_text);
     if (!timeout) {
-        return {std::nullopt, usage_error(timeout.error())};
+        return {std::nullopt, usage_error(kUsage, timeout.error())};
     }
     config.timeout = *timeout;
 
     auto accept = probes::StatusSet::parse(accept_text);
     if (!accept) {
-        return {std::nullopt, usage_error(accept.error())};
+        return {std::nullopt, usage_error(kUsage, accept.error())};
     }
     auto& http = config.options.http;
     http.accept = *accept;
@@ -197,15 +185,16 @@ Parsed parse_check_args(Args args) {
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     if (method.empty() ||
         !std::all_of(method.begin(), method.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
-        return {std::nullopt, usage_error("invalid method '" + method +
-                                          "': expected letters only, e.g. GET or HEAD")};
+        return {std::nullopt,
+                usage_error(kUsage, "invalid method '" + method +
+                                        "': expected letters only, e.g. GET or HEAD")};
     }
     http.method = method;
 
     for (const auto& text : header_args) {
         auto header = probes::parse_header_arg(text);
         if (!header) {
-            return {std::nullopt, usage_error(header.error())};
+            return {std::nullopt, usage_error(kUsage, header.error())};
         }
         http.headers.push_back(std::move(*header));
     }
@@ -213,7 +202,7 @@ Parsed parse_check_args(Args args) {
     if (!expect_body.empty()) {
         if (method == "HEAD") {
             return {std::nullopt,
-                    usage_error("--expect-body needs a body; HEAD responses have none")};
+                    usage_error(kUsage, "--expect-body needs a body; HEAD responses have none")};
         }
         http.expect_body = expect_body;
     }
@@ -221,8 +210,8 @@ Parsed parse_check_args(Args args) {
     if (!proxy_text.empty()) {
         auto proxy = probes::parse_target(proxy_text);
         if (!proxy || proxy->scheme != probes::Scheme::Http) {
-            return {std::nullopt,
-                    usage_error("invalid proxy '" + proxy_text + "': expected http://host:port")};
+            return {std::nullopt, usage_error(kUsage, "invalid proxy '" + proxy_text +
+                                                          "': expected http://host:port")};
         }
         http.proxy = *proxy;
     }

@@ -7,6 +7,7 @@
 
 #include "probes/address.hpp"
 #include "probes/expand.hpp"
+#include "sidecar/cli.hpp"
 #include "sidecar/duration.hpp"
 #include "sidecar/health.hpp"
 #include "sidecar/verify_policy.hpp"
@@ -17,13 +18,8 @@ namespace {
 constexpr size_t kNameCap = 63;
 constexpr int kThresholdCap = 1000;
 
-int usage_error(const std::string& message) {
-    std::fprintf(stderr,
-                 "hale serve: %s\nusage: hale serve [OPTIONS] [-- CMD ARGS...] (hale serve --help "
-                 "for more)\n",
-                 message.c_str());
-    return 1;
-}
+// Usage errors exit 1 like failures: the kubelet and Docker know no other failure status.
+constexpr Usage kUsage{"serve", "[OPTIONS] [-- CMD ARGS...]", 1};
 
 std::vector<std::string> split_whitespace(const std::string& text) {
     std::vector<std::string> parts;
@@ -155,12 +151,12 @@ ParsedServe parse_serve_args(const Args& all_args) {
     if (dashes != all_args.end()) {
         config.command.assign(dashes + 1, all_args.end());
         if (config.command.empty()) {
-            return {std::nullopt, usage_error("no command after '--'")};
+            return {std::nullopt, usage_error(kUsage, "no command after '--'")};
         }
     }
     auto expanded = expand_all(Args(all_args.begin(), dashes));
     if (!expanded) {
-        return {std::nullopt, usage_error(expanded.error())};
+        return {std::nullopt, usage_error(kUsage, expanded.error())};
     }
     Args args = std::move(*expanded);
 
@@ -223,14 +219,8 @@ ParsedServe parse_serve_args(const Args& all_args) {
     add_policy_options(app, policy_flags);
     add_image_options(app, config.image);
 
-    std::reverse(args.begin(), args.end());  // CLI11 takes its argument vector reversed
-    try {
-        app.parse(args);
-    } catch (const CLI::CallForHelp&) {
-        std::fputs(app.help().c_str(), stdout);
-        return {std::nullopt, 0};
-    } catch (const CLI::ParseError& error) {
-        return {std::nullopt, usage_error(error.what())};
+    if (auto done = parse_flags(app, kUsage, std::move(args))) {
+        return {std::nullopt, *done};
     }
 
     // Probe lists may also come from the environment, separated by spaces.
@@ -248,7 +238,7 @@ ParsedServe parse_serve_args(const Args& all_args) {
 
     auto listen = parse_listen_address(listen_text);
     if (!listen) {
-        return {std::nullopt, usage_error(listen.error())};
+        return {std::nullopt, usage_error(kUsage, listen.error())};
     }
     config.listen = *listen;
 
@@ -257,14 +247,14 @@ ParsedServe parse_serve_args(const Args& all_args) {
         for (const auto& text : *list) {
             auto spec = parse_probe_spec(text, kind);
             if (!spec) {
-                return {std::nullopt, usage_error(spec.error())};
+                return {std::nullopt, usage_error(kUsage, spec.error())};
             }
             bool taken =
                 std::any_of(config.probes.begin(), config.probes.end(),
                             [&](const ProbeSpec& other) { return other.name == spec->name; });
             if (taken) {
-                return {std::nullopt, usage_error("invalid probe name '" + spec->name +
-                                                  "': expected each name once")};
+                return {std::nullopt, usage_error(kUsage, "invalid probe name '" + spec->name +
+                                                              "': expected each name once")};
             }
             config.probes.push_back(std::move(*spec));
         }
@@ -278,41 +268,41 @@ ParsedServe parse_serve_args(const Args& all_args) {
                                DurationFlag{timeout_text, config.timeout}}) {
         auto parsed = parse_duration(text);
         if (!parsed) {
-            return {std::nullopt, usage_error(parsed.error())};
+            return {std::nullopt, usage_error(kUsage, parsed.error())};
         }
         value = *parsed;
     }
     auto drain = parse_drain(drain_text);
     if (!drain) {
-        return {std::nullopt, usage_error(drain.error())};
+        return {std::nullopt, usage_error(kUsage, drain.error())};
     }
     config.drain = *drain;
 
     auto failure = parse_threshold(failure_text, "--failure-threshold");
     if (!failure) {
-        return {std::nullopt, usage_error(failure.error())};
+        return {std::nullopt, usage_error(kUsage, failure.error())};
     }
     auto success = parse_threshold(success_text, "--success-threshold");
     if (!success) {
-        return {std::nullopt, usage_error(success.error())};
+        return {std::nullopt, usage_error(kUsage, success.error())};
     }
     config.thresholds = Thresholds{*failure, *success};
 
     auto level = parse_log_level(level_text);
     if (!level) {
-        return {std::nullopt, usage_error(level.error())};
+        return {std::nullopt, usage_error(kUsage, level.error())};
     }
     config.log_level = *level;
     auto format = parse_log_format(format_text);
     if (!format) {
-        return {std::nullopt, usage_error(format.error())};
+        return {std::nullopt, usage_error(kUsage, format.error())};
     }
     config.log_format = *format;
 
     if (verify) {
         auto policy = make_policy(policy_flags);
         if (!policy) {
-            return {std::nullopt, usage_error(policy.error())};
+            return {std::nullopt, usage_error(kUsage, policy.error())};
         }
         config.verify = *policy;
     }

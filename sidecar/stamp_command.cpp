@@ -26,6 +26,7 @@
 #include "probes/expand.hpp"
 #include "probes/provenance/provenance.hpp"
 #include "probes/unique_fd.hpp"
+#include "sidecar/cli.hpp"
 #include "sidecar/commands.hpp"
 
 namespace hale::sidecar {
@@ -34,13 +35,7 @@ namespace {
 namespace provenance = probes::provenance;
 
 constexpr int kWriteFailed = 1;
-constexpr int kUsageError = 2;
-
-int usage_error(const std::string& message) {
-    std::fprintf(stderr, "hale stamp: %s\nusage: hale stamp [OPTIONS] (hale stamp --help)\n",
-                 message.c_str());
-    return kUsageError;
-}
+constexpr Usage kUsage{"stamp", "[OPTIONS]", 2};
 
 // "base_name" -> "--base-name".
 std::string flag_name(std::string_view field) {
@@ -127,7 +122,7 @@ int run_stamp(const Args& raw_args) {
     for (const auto& arg : raw_args) {
         auto expanded = probes::expand_vars(arg, env);
         if (!expanded) {
-            return usage_error(expanded.error());
+            return usage_error(kUsage, expanded.error());
         }
         args.push_back(std::move(*expanded));
     }
@@ -151,14 +146,8 @@ int run_stamp(const Args& raw_args) {
         app.add_option(flag_name(key.field), given[std::string(key.field)],
                        std::string(key.annotation));
     }
-    std::reverse(args.begin(), args.end());  // CLI11 takes its argument vector reversed
-    try {
-        app.parse(args);
-    } catch (const CLI::CallForHelp&) {
-        std::fputs(app.help().c_str(), stdout);
-        return 0;
-    } catch (const CLI::ParseError& error) {
-        return usage_error(error.what());
+    if (auto done = parse_flags(app, kUsage, std::move(args))) {
+        return *done;
     }
 
     // Values: a flag, else its OCI_IMAGE_* variable; each checked.
@@ -173,7 +162,7 @@ int run_stamp(const Args& raw_args) {
             continue;
         }
         if (auto problem = invalid_value(key.field, value)) {
-            return usage_error(*problem);
+            return usage_error(kUsage, *problem);
         }
         file[std::string(key.annotation)] = value;
         if (key.field == "revision" || key.field == "version") {
