@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 
 #include "probes/deadline.hpp"
 #include "probes/http_response.hpp"
@@ -27,10 +26,6 @@ constexpr size_t kCommandCap = 1024;
 constexpr size_t kNameCap = 64;
 
 constexpr const char* kDefaultSocket = "/var/run/docker.sock";
-
-std::string errno_text(int error) {
-    return std::strerror(error);
-}
 
 // One GET per connection over the engine's Unix socket, all under one deadline. hale's own
 // response reader (the one hale check uses) frames the answer and caps it; httplib's client
@@ -56,7 +51,7 @@ public:
         probes::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
         if (!fd.valid() ||
             ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-            return fail(errno_text(errno));
+            return fail(probes::describe_errno(errno));
         }
 
         // Send the request, then read the answer until it is complete.
@@ -96,7 +91,7 @@ private:
                 return "no answer within " + std::to_string(deadline_.budget().count()) + "ms";
             }
             if (errno != EINTR) {
-                return errno_text(errno);
+                return probes::describe_errno(errno);
             }
         }
     }
@@ -112,7 +107,7 @@ private:
                 continue;
             }
             if (errno != EAGAIN) {
-                return errno_text(errno);
+                return probes::describe_errno(errno);
             }
             if (auto waited = wait(fd, POLLOUT); !waited.empty()) {
                 return waited;
@@ -137,7 +132,7 @@ private:
                 }
                 continue;
             } else if (errno != EINTR) {
-                return errno_text(errno);
+                return probes::describe_errno(errno);
             }
             if (phase == Phase::Done) {
                 return {};

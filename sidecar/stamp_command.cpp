@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -25,6 +24,7 @@
 
 #include "probes/expand.hpp"
 #include "probes/provenance/provenance.hpp"
+#include "probes/text.hpp"
 #include "probes/unique_fd.hpp"
 #include "sidecar/cli.hpp"
 #include "sidecar/commands.hpp"
@@ -81,14 +81,14 @@ probes::Result<bool> write_file(const std::string& path, const std::string& text
     for (size_t at = path.find('/', 1); at != std::string::npos; at = path.find('/', at + 1)) {
         std::string dir = path.substr(0, at);
         if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-            return probes::Error{"cannot create " + dir + ": " + std::strerror(errno)};
+            return probes::Error{"cannot create " + dir + ": " + probes::describe_errno(errno)};
         }
     }
 
     std::string temporary = path + ".tmp-" + std::to_string(::getpid());
     probes::UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (!fd.valid()) {
-        return probes::Error{"cannot write " + path + ": " + std::strerror(errno)};
+        return probes::Error{"cannot write " + path + ": " + probes::describe_errno(errno)};
     }
     size_t done = 0;
     while (done < text.size()) {
@@ -99,7 +99,7 @@ probes::Result<bool> write_file(const std::string& path, const std::string& text
         if (wrote < 0) {
             int error = errno;
             ::unlink(temporary.c_str());
-            return probes::Error{"cannot write " + path + ": " + std::strerror(error)};
+            return probes::Error{"cannot write " + path + ": " + probes::describe_errno(error)};
         }
         done += static_cast<size_t>(wrote);
     }
@@ -108,7 +108,7 @@ probes::Result<bool> write_file(const std::string& path, const std::string& text
     if (::rename(temporary.c_str(), path.c_str()) != 0) {
         int error = errno;
         ::unlink(temporary.c_str());
-        return probes::Error{"cannot write " + path + ": " + std::strerror(error)};
+        return probes::Error{"cannot write " + path + ": " + probes::describe_errno(error)};
     }
     return true;
 }

@@ -6,12 +6,12 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 
 #include "probes/hardening/read_file.hpp"
 #include "probes/hardening/roots.hpp"
 #include "probes/provenance/json_text.hpp"
+#include "probes/text.hpp"
 
 namespace hale::probes::provenance {
 namespace {
@@ -198,7 +198,7 @@ std::optional<PodinfoMap> read_map(const std::string& path, std::vector<std::str
 std::string directory_problem(const std::string& dir) {
     struct stat info {};
     if (::stat(dir.c_str(), &info) != 0) {
-        return "cannot read " + dir + ": " + std::strerror(errno);
+        return "cannot read " + dir + ": " + describe_errno(errno);
     }
     if (!S_ISDIR(info.st_mode)) {
         return "cannot read " + dir + ": not a directory";

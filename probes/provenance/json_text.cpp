@@ -1,5 +1,7 @@
 #include "probes/provenance/json_text.hpp"
 
+#include "probes/hardening/read_file.hpp"
+
 namespace hale::probes::provenance {
 namespace {
 
@@ -47,6 +49,36 @@ Result<Json> parse_json_text(const std::string& text, const std::string& what) {
         return Error{"invalid " + what + ": not JSON"};
     }
     return value;
+}
+
+std::optional<Json> read_json_object(const std::string& path,
+                                     size_t cap,
+                                     bool explicit_path,
+                                     std::string_view expected,
+                                     std::vector<std::string>& warnings) {
+    auto text = hardening::read_text_file(path, cap);
+    if (!text) {
+        warnings.push_back(text.error());
+        return std::nullopt;
+    }
+    if (!*text) {
+        if (explicit_path) {
+            warnings.push_back("cannot read " + path + ": no such file or directory");
+        }
+        return std::nullopt;
+    }
+
+    auto json = parse_json_text(**text, path);
+    if (!json) {
+        warnings.push_back(json.error());
+        return std::nullopt;
+    }
+    if (!json->is_object()) {
+        warnings.push_back("invalid " + path + ": expected " + std::string(expected) + ", found " +
+                           type_name(*json));
+        return std::nullopt;
+    }
+    return std::move(*json);
 }
 
 std::string quote(std::string_view text) {

@@ -4,9 +4,12 @@
 // cut short and made printable.
 #pragma once
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "probes/result.hpp"
 
@@ -17,6 +20,16 @@ using Json = nlohmann::ordered_json;
 
 // TEXT parsed; an error "invalid WHAT: not JSON" or "...: nested deeper than 32 levels".
 Result<Json> parse_json_text(const std::string& text, const std::string& what);
+
+// The JSON object in the file at PATH, read up to CAP bytes. nullopt, with one line in WARNINGS,
+// when the file cannot be read, is not JSON or holds something else than an object (EXPECTED
+// names what it should hold); nullopt and no warning when it does not exist and nobody named it,
+// since then the source is simply not in use.
+std::optional<Json> read_json_object(const std::string& path,
+                                     size_t cap,
+                                     bool explicit_path,
+                                     std::string_view expected,
+                                     std::vector<std::string>& warnings);
 
 // 'TEXT' in single quotes, control characters as '?', at most 64 characters then "...".
 std::string quote(std::string_view text);

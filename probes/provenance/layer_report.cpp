@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 
-#include "probes/hardening/read_file.hpp"
 #include "probes/provenance/json_text.hpp"
 
 namespace hale::probes::provenance {
@@ -261,27 +260,9 @@ LayerReading read_layer_report(const std::string& path, bool explicit_path) {
     LayerReading reading;
 
     // The file, when there is one.
-    auto text = hardening::read_text_file(path, kLayerReportCap);
-    if (!text) {
-        reading.warnings.push_back(text.error());
-        return reading;
-    }
-    if (!*text) {
-        if (explicit_path) {
-            reading.warnings.push_back("cannot read " + path + ": No such file or directory");
-        }
-        return reading;
-    }
-    auto doc = parse_json_text(**text, path);
+    auto doc = read_json_object(path, kLayerReportCap, explicit_path,
+                                "the JSON object hale inspect --report writes", reading.warnings);
     if (!doc) {
-        reading.warnings.push_back(doc.error());
-        return reading;
-    }
-    if (!doc->is_object()) {
-        reading.warnings.push_back("invalid " + path +
-                                   ": expected the JSON object hale inspect --report writes, "
-                                   "found " +
-                                   type_name(*doc));
         return reading;
     }
 

@@ -4,7 +4,6 @@
 #include <array>
 #include <cctype>
 
-#include "probes/hardening/read_file.hpp"
 #include "probes/provenance/json_text.hpp"
 
 namespace hale::probes::provenance {
@@ -218,27 +217,10 @@ Reading read_image_file(const std::string& path, bool explicit_path) {
     std::string source = "file:" + path;
 
     // The file: absent is normal unless someone named it.
-    auto text = hardening::read_text_file(path, kImageFileCap);
-    if (!text) {
-        reading.warnings.push_back(text.error());
-        return reading;
-    }
-    if (!*text) {
-        if (explicit_path) {
-            reading.warnings.push_back("cannot read " + path + ": No such file or directory");
-        }
-        return reading;
-    }
-    auto json = parse_json_text(**text, path);
+    auto json =
+        read_json_object(path, kImageFileCap, explicit_path,
+                         "a JSON object of org.opencontainers.image.* keys", reading.warnings);
     if (!json) {
-        reading.warnings.push_back(json.error());
-        return reading;
-    }
-    if (!json->is_object()) {
-        reading.warnings.push_back("invalid " + path +
-                                   ": expected a JSON object of org.opencontainers.image.* "
-                                   "keys, found " +
-                                   type_name(*json));
         return reading;
     }
 

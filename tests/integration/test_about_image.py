@@ -282,7 +282,7 @@ def test_docker_api_without_a_socket_or_with_tcp_is_a_warning(hale, app_tree, tm
     short_hostname_tree(app_tree, CID)
     image = image_of(about(hale, "--root", str(app_tree), "--docker-api",
                            env={"DOCKER_HOST": f"unix://{tmp_path}/none.sock"}))
-    assert any("No such file or directory" in w for w in image["warnings"])
+    assert any("no such file or directory" in w for w in image["warnings"])
     image = image_of(about(hale, "--root", str(app_tree), "--docker-api",
                            env={"DOCKER_HOST": "tcp://user:pw@10.0.0.1:2376"}))
     assert any("scheme 'tcp'" in w for w in image["warnings"])

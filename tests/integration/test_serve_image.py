@@ -46,4 +46,4 @@ def test_a_missing_given_file_is_a_warning_and_serve_still_starts(hale_bin, tmp_
         assert sidecar.get("/livez").status == 200
         image = sidecar.get("/about").json()["image"]
     assert image["layers"] is None
-    assert any("none.json: No such file or directory" in w for w in image["warnings"])
+    assert any("none.json: no such file or directory" in w for w in image["warnings"])

@@ -112,7 +112,7 @@ def test_an_unwritable_output_exits_1_and_leaves_nothing(hale, tmp_path):
     blocker.write_text("")
     run = stamp(hale, "-o", str(blocker / "image.json"), "--revision", "x")
     assert run.code == 1, run
-    assert "hale stamp: cannot write" in run.stderr and "Not a directory" in run.stderr
+    assert "hale stamp: cannot write" in run.stderr and "not a directory" in run.stderr
     if os.geteuid() != 0:
         readonly = tmp_path / "ro"
         readonly.mkdir(mode=0o555)

@@ -69,8 +69,8 @@ BOOST_AUTO_TEST_CASE(given_paths_replace_the_defaults_and_must_exist) {
     BOOST_TEST(!info.layers);
     BOOST_TEST(info.pod.empty());
     auto warnings = image_json(info)["warnings"].dump();
-    BOOST_TEST(contains(warnings, "no-layers.json: No such file or directory"));
-    BOOST_TEST(contains(warnings, "no-pod: No such file or directory"));
+    BOOST_TEST(contains(warnings, "no-layers.json: no such file or directory"));
+    BOOST_TEST(contains(warnings, "no-pod: no such file or directory"));
 }
 
 BOOST_AUTO_TEST_CASE(json_has_every_part_and_never_a_foreign_annotation) {

@@ -133,7 +133,7 @@ BOOST_AUTO_TEST_CASE(a_given_directory_that_is_missing_is_a_warning) {
     TempTree tree;
     auto api = read_downward_api(tree.at("podinfo"), true, kNoEnv);
     BOOST_TEST(api.image.warnings.size() == 1U);
-    BOOST_TEST(contains(api.image.warnings[0], "No such file or directory"));
+    BOOST_TEST(contains(api.image.warnings[0], "no such file or directory"));
 }
 
 BOOST_AUTO_TEST_CASE(a_volume_of_garbage_still_serves_its_good_lines) {

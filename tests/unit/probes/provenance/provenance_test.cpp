@@ -171,7 +171,7 @@ BOOST_AUTO_TEST_CASE(image_file_missing_at_a_given_path_is_a_warning) {
     TempTree tree;
     auto reading = read_image_file(tree.at("nope.json"), true);
     BOOST_TEST(reading.warnings.size() == 1U);
-    BOOST_TEST(contains(reading.warnings[0], "nope.json: No such file or directory"));
+    BOOST_TEST(contains(reading.warnings[0], "nope.json: no such file or directory"));
 }
 
 BOOST_AUTO_TEST_CASE(image_file_that_is_not_json_is_one_warning) {
