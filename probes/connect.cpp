@@ -35,17 +35,6 @@ UniqueFd start_connect(const IpAddress& ip, uint16_t port, int& error) {
 
 }  // namespace
 
-std::string describe_errno(int error) {
-    if (error == ETIMEDOUT) {
-        return "timed out";
-    }
-    std::string text = std::strerror(error);
-    if (!text.empty()) {
-        text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-    }
-    return text;
-}
-
 ConnectOutcome connect_any(const std::vector<IpAddress>& addresses,
                            uint16_t port,
                            const Deadline& deadline,

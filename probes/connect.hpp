@@ -31,7 +31,4 @@ ConnectOutcome connect_any(const std::vector<IpAddress>& addresses,
                            const Deadline& deadline,
                            std::chrono::milliseconds stagger = std::chrono::milliseconds(250));
 
-// "connection refused" for ECONNREFUSED, ...: strerror, lowercased.
-std::string describe_errno(int error);
-
 }  // namespace hale::probes

@@ -1,5 +1,7 @@
 #include "probes/dial.hpp"
 
+#include "probes/text.hpp"
+
 namespace hale::probes {
 namespace {
 

@@ -11,31 +11,12 @@
 
 #include "probes/dial.hpp"
 #include "probes/http_response.hpp"
+#include "probes/text.hpp"
 
 namespace hale::probes {
 namespace {
 
 constexpr size_t kShownLocationCap = 120;
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-// Text from a peer, made safe for a one-line message: controls become '?', long text is cut.
-std::string printable(std::string_view text, size_t cap) {
-    std::string out;
-    for (char c : text.substr(0, cap)) {
-        auto byte = static_cast<unsigned char>(c);
-        out += byte < 0x20 || byte == 0x7f ? '?' : c;
-    }
-    if (text.size() > cap) {
-        out += "...";
-    }
-    return out;
-}
 
 std::string base64(std::string_view data) {
     std::string out(BASE64_ENCODE_RAW_LENGTH(data.size()), '\0');
@@ -268,11 +249,7 @@ std::string head_hint(const Target& target, const ProbeOptions& options, const D
 Result<std::pair<std::string, std::string>> parse_header_arg(std::string_view text) {
     auto colon = text.find(':');
     std::string_view name = text.substr(0, colon);
-    bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-        auto byte = static_cast<unsigned char>(c);
-        return std::isalnum(byte) != 0 ||
-               std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-    });
+    bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), is_token_char);
     if (colon == std::string_view::npos || !name_ok) {
         return Error{"invalid header '" + printable(text, 80) +
                      "': expected 'Name: value' with a token as name"};

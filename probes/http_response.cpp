@@ -4,33 +4,13 @@
 #include <cctype>
 #include <charconv>
 
+#include "probes/text.hpp"
+
 namespace hale::probes {
 namespace {
 
 // A chunk-size line longer than this is an attack, not an extension.
 constexpr size_t kChunkLineCap = 1024;
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
-
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-bool is_token_char(unsigned char c) {
-    return std::isalnum(c) != 0 ||
-           std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-}
 
 // Content-Length may repeat, or be a comma list, as long as every value is the same number.
 std::optional<size_t> parse_content_length(const HttpResponse& response) {
@@ -130,8 +110,7 @@ bool HttpResponseReader::parse_header_line(std::string_view line) {
         return false;
     }
     std::string_view name = line.substr(0, colon);
-    if (!std::all_of(name.begin(), name.end(),
-                     [](char c) { return is_token_char(static_cast<unsigned char>(c)); })) {
+    if (!std::all_of(name.begin(), name.end(), [](char c) { return is_token_char(c); })) {
         return false;
     }
     if (response_.headers.size() >= limits_.header_count) {
@@ -164,7 +143,7 @@ void HttpResponseReader::start_body() {
     if (response_.header("content-length")) {
         auto length = parse_content_length(response_);
         if (!length) {
-            fail("invalid Content-Length '" + std::string(*response_.header("content-length")) +
+            fail("invalid Content-Length '" + printable(*response_.header("content-length"), 64) +
                  "'");
             return;
         }
@@ -245,7 +224,7 @@ void HttpResponseReader::feed_chunked(std::string_view data) {
                                                     size_text.data() + size_text.size(), size, 16);
                 if (size_text.empty() || error != std::errc{} ||
                     end != size_text.data() + size_text.size()) {
-                    fail("malformed chunk size '" + std::string(size_text.substr(0, 32)) + "'");
+                    fail("malformed chunk size '" + printable(size_text, 32) + "'");
                     return;
                 }
                 remaining_ = size;
@@ -305,15 +284,14 @@ HttpResponseReader::Phase HttpResponseReader::feed(std::string_view data) {
 
         if (phase_ == Phase::StatusLine) {
             if (!parse_status_line(line)) {
-                return fail("malformed status line '" + std::string(line.substr(0, 64)) + "'");
+                return fail("malformed status line '" + printable(line, 64) + "'");
             }
             phase_ = Phase::Headers;
         } else if (!line.empty()) {
             if (!parse_header_line(line)) {
                 return fail(response_.headers.size() >= limits_.header_count
                                 ? "more than " + std::to_string(limits_.header_count) + " headers"
-                                : "malformed header line '" + std::string(line.substr(0, 64)) +
-                                      "'");
+                                : "malformed header line '" + printable(line, 64) + "'");
             }
         } else if (response_.status >= 100 && response_.status < 200 && response_.status != 101) {
             // An interim response (100 Continue, 103 Early Hints): the real one follows.

@@ -10,18 +10,13 @@
 #include <fstream>
 #include <mutex>
 
+#include "probes/text.hpp"
+
 namespace hale::probes {
 namespace {
 
 // A hosts file larger than this is not a hosts file; reading stops there.
 constexpr std::streamsize kHostsFileCap = 1 << 20;
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
 
 std::string_view without_trailing_dot(std::string_view name) {
     if (!name.empty() && name.back() == '.') {
@@ -35,9 +30,17 @@ std::string read_capped(const std::string& path) {
     if (!in) {
         return {};
     }
-    std::string contents(static_cast<size_t>(kHostsFileCap), '\0');
-    in.read(contents.data(), kHostsFileCap);
-    contents.resize(static_cast<size_t>(in.gcount()));
+    // Read in blocks up to the cap: a probe reads this file on every attempt, and a typical
+    // hosts file is a few hundred bytes.
+    std::string contents;
+    std::array<char, 4096> block{};
+    while (in && static_cast<std::streamsize>(contents.size()) < kHostsFileCap) {
+        in.read(block.data(), block.size());
+        contents.append(block.data(), static_cast<size_t>(in.gcount()));
+    }
+    if (static_cast<std::streamsize>(contents.size()) > kHostsFileCap) {
+        contents.resize(static_cast<size_t>(kHostsFileCap));
+    }
     return contents;
 }
 

@@ -2,18 +2,10 @@
 
 #include <charconv>
 
+#include "probes/text.hpp"
+
 namespace hale::probes {
 namespace {
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
 
 bool parse_code(std::string_view text, int& code) {
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), code);

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "probes/address.hpp"
+#include "probes/text.hpp"
 
 namespace hale::probes {
 namespace {
@@ -13,26 +14,6 @@ constexpr std::string_view kExpected = "expected http://host[:port]/path or tcp:
 
 Error invalid(std::string_view text, std::string_view why) {
     return Error{"invalid target '" + std::string(text) + "': " + std::string(why)};
-}
-
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 // Decodes %XX escapes; a malformed escape makes the whole text invalid.

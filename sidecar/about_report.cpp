@@ -15,6 +15,7 @@
 
 #include "build_info.hpp"
 #include "probes/hardening/capabilities.hpp"
+#include "probes/text.hpp"
 #include "probes/unique_fd.hpp"
 
 namespace hale::sidecar {
@@ -23,6 +24,7 @@ namespace {
 namespace hardening = probes::hardening;
 using hardening::Finding;
 using hardening::Status;
+using probes::printable;
 using json = nlohmann::ordered_json;
 
 // Filesystem types that are kernel interfaces rather than storage.
@@ -165,15 +167,6 @@ json finding_json(const Finding& finding) {
             {"fix", finding.fix}};
 }
 
-// Control characters from file names must not break the text layout.
-std::string printable(std::string_view text) {
-    std::string out(text);
-    std::replace_if(
-        out.begin(), out.end(),
-        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, '?');
-    return out;
-}
-
 std::string upper(Status status) {
     std::string word(hardening::to_string(status));
     std::transform(word.begin(), word.end(), word.begin(),
@@ -252,7 +245,7 @@ std::string runtime_line(const hardening::Facts& facts) {
 probes::Result<std::string> file_sha256(const std::string& path) {
     probes::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd.valid()) {
-        return probes::Error{"cannot open " + path + ": " + std::strerror(errno)};
+        return probes::Error{"cannot open " + path + ": " + probes::describe_errno(errno)};
     }
     sha256_ctx ctx{};
     sha256_init(&ctx);
@@ -263,7 +256,7 @@ probes::Result<std::string> file_sha256(const std::string& path) {
             continue;
         }
         if (got < 0) {
-            return probes::Error{"cannot read " + path + ": " + std::strerror(errno)};
+            return probes::Error{"cannot read " + path + ": " + probes::describe_errno(errno)};
         }
         if (got == 0) {
             break;

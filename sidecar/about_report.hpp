@@ -2,9 +2,10 @@
 // facts under a set of roots. Rendering lives here, not in probes/, so every surface shows the
 // same JSON and the same text.
 //
-// For a server: compute HaleInfo once (hashing the binary takes milliseconds), then per
-// request collect_about_report() and about_json(); for `serve --verify`, evaluate_policy() on
-// the report's findings and refuse to start when the verdict has failures.
+// For a server: compute HaleInfo once (hashing the binary takes milliseconds) and keep the
+// collected report for a while (sidecar/about_cache.hpp), since collecting walks the
+// filesystem; for `serve --verify`, evaluate_policy() on the report's findings and refuse to
+// start when the verdict has failures.
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>

@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -160,7 +161,11 @@ Parsed parse_check_args(Args args) {
     }
     if (header_args.empty()) {
         if (auto from_env = env("HALE_CHECK_HEADER")) {
-            header_args = split(*from_env, "\n");
+            auto expanded = probes::expand_vars(*from_env, env);
+            if (!expanded) {
+                return {std::nullopt, usage_error(expanded.error())};
+            }
+            header_args = split(*expanded, "\n");
         }
     }
     if (urls.empty()) {
@@ -252,13 +257,19 @@ std::vector<probes::ProbeResult> probe_all(const CheckConfig& config) {
         return results;
     }
 
-    // Several targets run at once under the same deadline; all must pass.
+    // Several targets run at once under the same deadline; all must pass. When the kernel
+    // refuses a thread (a pids limit), that target is probed here instead, still in time.
     std::vector<std::thread> workers;
     workers.reserve(count);
     for (size_t i = 0; i < count; ++i) {
-        workers.emplace_back([&, i] {
+        auto probe = [&, i] {
             results[i] = probes::run_probe(config.targets[i], options_for(i), deadline);
-        });
+        };
+        try {
+            workers.emplace_back(probe);
+        } catch (const std::system_error&) {
+            probe();
+        }
     }
     for (auto& worker : workers) {
         worker.join();

@@ -8,6 +8,8 @@
 #include <csignal>
 #include <cstring>
 
+#include "probes/text.hpp"
+
 namespace hale::sidecar {
 
 probes::Result<pid_t> spawn_child(const std::vector<std::string>& argv) {
@@ -41,7 +43,7 @@ probes::Result<pid_t> spawn_child(const std::vector<std::string>& argv) {
     int error = posix_spawnp(&pid, args[0], nullptr, &attr, args.data(), environ);
     posix_spawnattr_destroy(&attr);
     if (error != 0) {
-        return probes::Error{"cannot start '" + argv[0] + "': " + std::strerror(error)};
+        return probes::Error{"cannot start '" + argv[0] + "': " + probes::describe_errno(error)};
     }
     return pid;
 }

@@ -13,7 +13,9 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
+#include "probes/text.hpp"
 #include "sidecar/logging.hpp"
 
 namespace hale::sidecar {
@@ -26,6 +28,10 @@ constexpr size_t kMaxThreads = 4096;
 
 // A thread above kMinThreads that has had nothing to do this long exits.
 constexpr std::chrono::seconds kIdleThreadLifetime{10};
+
+// After the kernel refused a thread (a pids cgroup limit, RLIMIT_NPROC), how long connections
+// queue for the threads there are before another is tried.
+constexpr std::chrono::seconds kSpawnRetryAfter{5};
 
 // Slow or silent clients are dropped after these; the kubelet sends its probe at once.
 constexpr time_t kReadTimeoutSeconds = 5;
@@ -54,7 +60,8 @@ public:
                 return false;
             }
             tasks_.push_back(std::move(task));
-            if (idle_ < tasks_.size() && threads_ < kMaxThreads) {
+            if (idle_ < tasks_.size() && threads_ < kMaxThreads &&
+                std::chrono::steady_clock::now() >= spawn_refused_until_) {
                 spawn_locked();
             }
         }
@@ -70,9 +77,18 @@ public:
     }
 
 private:
+    // A refused thread must not take hale down: the task stays queued for the threads that
+    // exist, and a pod under a pids limit keeps answering, if more slowly.
     void spawn_locked() {
-        ++threads_;
-        std::thread([this] { work(); }).detach();
+        try {
+            std::thread([this] { work(); }).detach();
+            ++threads_;
+        } catch (const std::system_error& error) {
+            spawn_refused_until_ = std::chrono::steady_clock::now() + kSpawnRetryAfter;
+            log_event(LogLevel::Warn, "cannot start a connection thread, connections queue",
+                      {{"threads", std::to_string(threads_)},
+                       {"error", probes::describe_errno(error.code().value())}});
+        }
     }
 
     void work() {
@@ -108,6 +124,7 @@ private:
     size_t threads_ = 0;
     size_t idle_ = 0;
     bool shutdown_ = false;
+    std::chrono::steady_clock::time_point spawn_refused_until_{};
 };
 
 // A handler's view of an httplib request.
@@ -264,8 +281,21 @@ class BufferedServer final : public httplib::Server {
 public:
     std::atomic<bool> stopping{false};
 
+    // Wakes every connection blocked in a read or a write: a client that sends its request a
+    // byte at a time must not hold the exit after the drain for read timeout after read timeout.
+    void shut_connections() {
+        std::lock_guard lock(open_mutex_);
+        for (int sock : open_) {
+            ::shutdown(sock, SHUT_RDWR);
+        }
+    }
+
 private:
     bool process_and_close_socket(int sock) override {
+        {
+            std::lock_guard lock(open_mutex_);
+            open_.insert(sock);
+        }
         std::string remote_addr;
         int remote_port = 0;
         httplib::detail::get_remote_ip_and_port(sock, remote_addr, remote_port);
@@ -286,10 +316,19 @@ private:
             ok = stream.flush() && ok && !closed && !closes;
         }
 
+        {
+            // Forgotten before the close, so that shut_connections() never touches a descriptor
+            // number the kernel has handed to someone else.
+            std::lock_guard lock(open_mutex_);
+            open_.erase(sock);
+        }
         httplib::detail::shutdown_socket(sock);
         httplib::detail::close_socket(sock);
         return ok;
     }
+
+    std::mutex open_mutex_;
+    std::unordered_set<int> open_;
 };
 
 }  // namespace
@@ -375,7 +414,7 @@ probes::Result<uint16_t> HttpServer::bind(const ListenAddress& address) {
     if (port < 0) {
         int error = errno;
         return probes::Error{"cannot listen on " + address.text() + ": " +
-                             (error != 0 ? std::strerror(error) : "bind failed")};
+                             (error != 0 ? probes::describe_errno(error) : "bind failed")};
     }
     return static_cast<uint16_t>(port);
 }
@@ -391,6 +430,7 @@ void HttpServer::start() {
 void HttpServer::stop() {
     if (impl_->listener.joinable()) {
         impl_->server.stopping = true;
+        impl_->server.shut_connections();
         impl_->server.stop();
         impl_->listener.join();
     }

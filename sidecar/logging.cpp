@@ -8,6 +8,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 namespace hale::sidecar {
@@ -31,8 +33,14 @@ spdlog::level::level_enum to_spdlog(LogLevel level) {
     return spdlog::level::info;
 }
 
+bool is_control(char c) {
+    auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7f;
+}
+
 bool needs_quotes(std::string_view value) {
-    return value.empty() || value.find_first_of(" \t\"=\\\n\r") != std::string_view::npos;
+    return value.empty() || value.find_first_of(" \"=\\") != std::string_view::npos ||
+           std::any_of(value.begin(), value.end(), is_control);
 }
 
 std::string quote_value(std::string_view value) {
@@ -43,8 +51,11 @@ std::string quote_value(std::string_view value) {
             out += c;
         } else if (c == '\n') {
             out += "\\n";
-        } else if (c == '\r') {
-            out += "\\r";
+        } else if (is_control(c)) {
+            // A value from a peer must not write escape sequences to a terminal or forge lines.
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned char>(c));
+            out += escaped;
         } else {
             out += c;
         }

@@ -16,6 +16,7 @@
 #include "build_info.hpp"
 #include "probes/probe.hpp"
 #include "probes/resolve.hpp"
+#include "probes/text.hpp"
 #include "sidecar/about_cache.hpp"
 #include "sidecar/child_process.hpp"
 #include "sidecar/commands.hpp"
@@ -410,9 +411,16 @@ int run_serve(const Args& args) {
     shrink_thread_stacks();
     probes::init_resolver();
 
-    // Serve until a signal and the drain, or the app's exit, end it.
-    Sidecar sidecar(std::move(*parsed.config));
-    return sidecar.run();
+    // Serve until a signal and the drain, or the app's exit, end it. Threads are started here;
+    // a kernel that refuses them (a pids limit) ends the start with one clear line.
+    try {
+        Sidecar sidecar(std::move(*parsed.config));
+        return sidecar.run();
+    } catch (const std::system_error& error) {
+        log_event(LogLevel::Error, "cannot start",
+                  {{"error", probes::describe_errno(error.code().value())}});
+        return 1;
+    }
 }
 
 }  // namespace hale::sidecar

@@ -22,12 +22,6 @@ inline constexpr unsigned kLastKnownCap = 40;
 // loading kernel modules (sys_module).
 inline constexpr uint64_t kHostTakeoverCaps = (1ULL << 21) | (1ULL << 16);
 
-// Capabilities the escape-audit tools flag (deepce, linpeas, CDK): dac_read_search, net_admin,
-// sys_rawio, sys_ptrace, syslog, bpf, perfmon, plus the takeover set.
-inline constexpr uint64_t kDangerousCaps = kHostTakeoverCaps | (1ULL << 2) | (1ULL << 12) |
-                                           (1ULL << 17) | (1ULL << 19) | (1ULL << 34) |
-                                           (1ULL << 38) | (1ULL << 39);
-
 // "cap_sys_admin" for bit 21; "cap_63" for a bit without a name.
 std::string capability_name(unsigned bit);
 

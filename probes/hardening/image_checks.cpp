@@ -43,7 +43,9 @@ Verdict check_setuid_files(const Facts& facts, const CheckOptions& /*options*/) 
         return skip(walk.error);
     }
     if (walk.setuid_count == 0) {
-        return pass("none in " + walk_extent(walk));
+        // A walk that stopped at its cap has not shown there is none.
+        return walk.capped ? warn("none in " + walk_extent(walk))
+                           : pass("none in " + walk_extent(walk));
     }
     std::vector<std::string> paths;
     for (const auto& file : walk.setuid_files) {
@@ -63,7 +65,8 @@ Verdict check_leftover_files(const Facts& facts, const CheckOptions& /*options*/
         return skip(walk.error);
     }
     if (walk.leftover_count == 0) {
-        return pass("none in " + walk_extent(walk));
+        return walk.capped ? warn("none in " + walk_extent(walk))
+                           : pass("none in " + walk_extent(walk));
     }
     return warn(join_list(walk.leftovers) + more(walk.leftover_count, walk.leftovers.size()));
 }

@@ -26,7 +26,10 @@ std::vector<std::string> writable_release_agents(const Roots& roots) {
     size_t entries = 0;
     while (const dirent* entry = ::readdir(dir)) {
         std::string_view name = entry->d_name;
-        if (++entries > 64 || name == "." || name == "..") {
+        if (++entries > 64) {
+            break;
+        }
+        if (name == "." || name == "..") {
             continue;
         }
         auto agent = join_path(base, std::string(name) + "/release_agent");

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "probes/hardening/read_file.hpp"
+#include "probes/text.hpp"
 
 namespace hale::probes::hardening {
 
@@ -29,7 +30,7 @@ Result<uint64_t> read_ns_inode(const Roots& roots, std::string_view kind) {
     char target[128];
     ssize_t length = ::readlink(path.c_str(), target, sizeof target - 1);
     if (length < 0) {
-        return Error{"cannot read " + path + ": " + std::strerror(errno)};
+        return Error{"cannot read " + path + ": " + describe_errno(errno)};
     }
     std::string_view link(target, static_cast<size_t>(length));
     auto inode = parse_ns_link(kind, link);

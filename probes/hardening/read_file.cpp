@@ -7,13 +7,14 @@
 #include <cerrno>
 #include <cstring>
 
+#include "probes/text.hpp"
 #include "probes/unique_fd.hpp"
 
 namespace hale::probes::hardening {
 namespace {
 
 Error read_error(const std::string& path, int error) {
-    return Error{"cannot read " + path + ": " + std::strerror(error)};
+    return Error{"cannot read " + path + ": " + describe_errno(error)};
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "probes/text.hpp"
+
 namespace hale::probes::hardening {
 namespace {
 
@@ -157,12 +159,12 @@ WalkResult walk_rootfs(const std::string& root, size_t entry_cap) {
     WalkResult result;
     int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-        result.error = "cannot open " + root + ": " + std::strerror(errno);
+        result.error = "cannot open " + root + ": " + describe_errno(errno);
         return result;
     }
     struct stat info {};
     if (::fstat(fd, &info) != 0) {
-        result.error = "cannot stat " + root + ": " + std::strerror(errno);
+        result.error = "cannot stat " + root + ": " + describe_errno(errno);
         ::close(fd);
         return result;
     }

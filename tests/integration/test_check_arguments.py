@@ -58,7 +58,7 @@ def test_flags_can_come_from_the_environment(hale):
 def test_headers_can_come_from_the_environment_one_per_line(hale):
     with HttpServer({"/": Route(200)}) as srv:
         run = hale("check", f"http://127.0.0.1:{srv.port}/",
-                   env={"HALE_CHECK_HEADER": "X-A: 1\nX-B: 2"})
+                   env={"HALE_CHECK_HEADER": "X-A: 1\nX-B: ${B}", "B": "2"})
         headers = srv.requests[0]["headers"]
     assert run.code == 0, run
     assert headers["X-A"] == "1" and headers["X-B"] == "2"

@@ -139,3 +139,16 @@ def test_busybox_httpd_file_and_missing_file(hale, busybox_httpd):
     missing = hale("check", f"{base}/nope.txt")
     assert missing.code == 1, missing
     assert missing.line.startswith("fail 404"), missing
+
+
+def test_control_bytes_from_the_peer_never_reach_the_output(hale):
+    def hostile(conn):
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1\r7\x1b]0;pwned\x07\r\n\r\nx")
+
+    with RawServer(hostile) as srv:
+        run = hale("check", f"http://127.0.0.1:{srv.port}/")
+    assert run.code == 1, run
+    assert run.stdout.count("\n") == 1 and run.stdout.endswith("\n"), run
+    assert not any(ord(c) < 0x20 for c in run.stdout[:-1]), run
+    assert "\\x1b]0;pwned\\x07" in run.line, run

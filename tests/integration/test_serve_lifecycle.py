@@ -77,6 +77,24 @@ def test_zero_drain_exits_at_once(hale_bin):
         assert time.monotonic() - start < 1
 
 
+def test_exit_after_the_drain_is_not_held_by_a_client_sending_a_byte_at_a_time(hale_bin):
+    with Sidecar(hale_bin, "--drain", "1s") as sidecar:
+        slow = socket.create_connection((sidecar.host, sidecar.port))
+        try:
+            # Half a request, still coming: each read would wait up to the read timeout.
+            slow.sendall(b"GET /livez HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            time.sleep(0.2)
+            start = time.monotonic()
+            sidecar.signal(signal.SIGTERM)
+            for _ in range(4):
+                time.sleep(0.3)
+                slow.sendall(b"a")
+            assert sidecar.wait(10) == 0
+            assert time.monotonic() - start < 2.5
+        finally:
+            slow.close()
+
+
 def test_exit_while_a_probe_hangs_is_prompt(hale_bin):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -168,7 +186,7 @@ def test_missing_app_exits_127_with_one_line(hale_bin):
     try:
         assert sidecar.wait(5) == 127
         wait_for(lambda: sidecar.has_log(
-            r"error cannot start app error=\"cannot start '/nonexistent/app': No such file or "
+            r"error cannot start app error=\"cannot start '/nonexistent/app': no such file or "
             r"directory\""))
     finally:
         sidecar.__exit__()
@@ -306,4 +324,4 @@ def test_taken_port_fails_the_start(hale):
         port = taken.getsockname()[1]
         run = hale("serve", "--listen", f"127.0.0.1:{port}", timeout=5)
     assert run.code == 1
-    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in run.stderr
+    assert f"cannot listen on 127.0.0.1:{port}: address already in use" in run.stderr

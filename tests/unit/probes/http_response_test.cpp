@@ -178,6 +178,14 @@ BOOST_AUTO_TEST_CASE(malformed_status_line_fails) {
     BOOST_TEST((reader.feed("HTTP/1.1 2000 OK\r\n") == Phase::Failed));
 }
 
+BOOST_AUTO_TEST_CASE(peer_bytes_in_an_error_are_escaped) {
+    HttpResponseReader reader(false, limits());
+    reader.feed("HTTP/1.1 200 OK\r\nX\x1b[31mRED: 1\r\n");
+    BOOST_TEST((reader.phase() == Phase::Failed));
+    BOOST_TEST(reader.error().find('\x1b') == std::string::npos);
+    BOOST_TEST(reader.error().find("\\x1b[31mRED") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(header_block_is_bounded) {
     HttpResponseReader reader(false, limits());
     reader.feed("HTTP/1.1 200 OK\r\n");

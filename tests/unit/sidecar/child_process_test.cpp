@@ -46,7 +46,7 @@ BOOST_AUTO_TEST_CASE(child_starts_with_default_signal_dispositions) {
 BOOST_AUTO_TEST_CASE(missing_program_is_a_one_line_error) {
     auto pid = spawn_child({"/nonexistent/app"});
     BOOST_TEST(!pid.ok());
-    BOOST_TEST(pid.error() == "cannot start '/nonexistent/app': No such file or directory");
+    BOOST_TEST(pid.error() == "cannot start '/nonexistent/app': no such file or directory");
 }
 
 BOOST_AUTO_TEST_CASE(reaping_returns_the_watched_child_status) {

@@ -1,9 +1,13 @@
 #include "sidecar/serve_config.hpp"
 
+#include <boost/test/data/monomorphic.hpp>
+#include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
 using namespace hale::sidecar;
 using hale::sidecar::Args;
+
+BOOST_TEST_DONT_PRINT_LOG_VALUE(Args)
 
 BOOST_AUTO_TEST_SUITE(serve_config_test)
 
@@ -116,18 +120,23 @@ BOOST_AUTO_TEST_CASE(arguments_after_double_dash_are_the_command_untouched) {
     BOOST_TEST(parsed.config->drain.count() == 1000);
 }
 
-BOOST_AUTO_TEST_CASE(usage_errors_exit_1) {
-    BOOST_TEST(parse_serve_args(Args{"--failure-threshold", "0"}).exit_code == 1);
-    BOOST_TEST(parse_serve_args(Args{"--success-threshold", "x"}).exit_code == 1);
-    BOOST_TEST(parse_serve_args(Args{"--interval", "0"}).exit_code == 1);
-    BOOST_TEST(parse_serve_args(Args{"--log-level", "loud"}).exit_code == 1);
-    BOOST_TEST(parse_serve_args(Args{"--log-format", "xml"}).exit_code == 1);
-    BOOST_TEST(
-        parse_serve_args(Args{"--probe", "db=tcp://a:1", "--probe", "db=tcp://b:1"}).exit_code ==
-        1);
-    BOOST_TEST(parse_serve_args(Args{"--"}).exit_code == 1);
-    BOOST_TEST(parse_serve_args(Args{"--bogus"}).exit_code == 1);
-    BOOST_TEST(!parse_serve_args(Args{"--bogus"}).config.has_value());
+// Each of these is a usage error: exit 1 and nothing to serve.
+const std::vector<Args> kUsageErrors = {
+    {"--failure-threshold", "0"},
+    {"--success-threshold", "x"},
+    {"--interval", "0"},
+    {"--log-level", "loud"},
+    {"--log-format", "xml"},
+    {"--probe", "db=tcp://a:1", "--probe", "db=tcp://b:1"},
+    {"--"},
+    {"--bogus"},
+};
+
+BOOST_DATA_TEST_CASE(usage_errors_exit_1_with_nothing_to_serve,
+                     boost::unit_test::data::make(kUsageErrors)) {
+    auto parsed = parse_serve_args(sample);
+    BOOST_TEST(parsed.exit_code == 1);
+    BOOST_TEST(!parsed.config.has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

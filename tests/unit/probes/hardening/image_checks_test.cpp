@@ -48,6 +48,13 @@ BOOST_AUTO_TEST_CASE(capped_walk_says_it_stopped) {
     BOOST_TEST(contains(check(facts, "setuid-files").observed, "cap"));
 }
 
+BOOST_AUTO_TEST_CASE(capped_walk_that_found_nothing_warns_instead_of_passing) {
+    test::TempTree tree("numeric-uid-root-group");
+    auto facts = collect_facts(tree.roots(), 3);
+    BOOST_TEST(check(facts, "setuid-files").status == Status::Warn);
+    BOOST_TEST(check(facts, "leftover-files").status == Status::Warn);
+}
+
 BOOST_AUTO_TEST_CASE(leftover_files_warn) {
     // git cannot commit a .git directory inside a fixture, so the test adds it.
     test::TempTree tree("privileged-root");
