@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "probes/connect.hpp"
+#include "probes/text.hpp"
 
 namespace hale::image {
 namespace {

@@ -13,7 +13,7 @@
 
 #include "image/gates.hpp"
 #include "image/inspect.hpp"
-#include "probes/connect.hpp"
+#include "probes/text.hpp"
 #include "sidecar/commands.hpp"
 #include "sidecar/inspect_render.hpp"
 
