@@ -6,8 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+
+#include "probes/text.hpp"
 
 namespace hale::image {
 namespace {
@@ -31,8 +34,11 @@ bool is_blob_name(std::string_view name) {
            name.ends_with(".tgz") || name.ends_with(".tar.zst") || name.ends_with(".tzst");
 }
 
-Result<std::string> read_document(ByteSource& source, uint64_t cap) {
+// Reads a document of up to `cap` bytes; `size` (the entry's, when known) is reserved up
+// front, so that the text does not briefly take twice its size while it grows.
+Result<std::string> read_document(ByteSource& source, uint64_t cap, uint64_t size = 0) {
     std::string text;
+    text.reserve(static_cast<size_t>(std::min(size, cap)));
     for (;;) {
         auto chunk = source.next();
         if (!chunk) {
@@ -48,6 +54,11 @@ Result<std::string> read_document(ByteSource& source, uint64_t cap) {
     }
 }
 
+std::string documents_over_budget(uint64_t budget) {
+    return "documents (manifests, configs, indexes) exceed " + std::to_string(budget) +
+           " bytes in total; real ones take a few KiB";
+}
+
 // A symlink's target as an archive name: relative to the link's directory, or to the root.
 std::string link_target_name(const std::string& link, std::string_view target) {
     if (!target.empty() && target.front() == '/') {
@@ -60,7 +71,9 @@ std::string link_target_name(const std::string& link, std::string_view target) {
 
 class StreamStore : public BlobStore {
 public:
-    explicit StreamStore(const ReadOptions& options) : options_(options) { container_ = "tar"; }
+    explicit StreamStore(const ReadOptions& options) : options_(options), budget_(options.limits) {
+        container_ = "tar";
+    }
 
     Result<bool> read(ByteSource& input) {
         struct archive* reader = archive_read_new();
@@ -70,6 +83,7 @@ public:
         archive_read_support_format_empty(reader);
         SourceCallbacks callbacks;
         callbacks.source = &input;
+        callbacks.budget = &budget_.bytes();
         auto result = read_entries(reader, callbacks);
         archive_read_free(reader);
         return result;
@@ -121,9 +135,10 @@ private:
         return name;
     }
 
+    // The input's own errors (a failed read, the expansion budget) are whole messages.
     Result<bool> fail(struct archive* reader, const SourceCallbacks& callbacks) {
         if (!callbacks.error.empty()) {
-            return Error{"cannot read archive: " + callbacks.error};
+            return Error{callbacks.error};
         }
         const char* message = archive_error_string(reader);
         return Error{std::string("cannot read archive: ") +
@@ -136,7 +151,7 @@ private:
         }
         for (;;) {
             struct archive_entry* header = nullptr;
-            int status = archive_read_next_header(reader, &header);
+            int status = read_next_header(reader, callbacks, &header);
             if (status == ARCHIVE_EOF) {
                 break;
             }
@@ -160,66 +175,94 @@ private:
         return true;
     }
 
+    // Charges text kept for an entry of the archive; an error once memory outgrows entries.
+    Result<bool> keep_text(const std::string& name, uint64_t bytes) {
+        budget_.add_text(bytes);
+        if (auto within = budget_.check_memory(paths_); !within) {
+            return Error{name + ": " + within.error()};
+        }
+        return true;
+    }
+
     // False when the outer stream itself failed (the caller reports libarchive's or the
     // input's reason); an error for a limit that ends the whole read.
     Result<bool> read_entry(struct archive* reader, struct archive_entry* header) {
         const char* raw = archive_entry_pathname(header);
         std::string name = normalize_name(raw != nullptr ? raw : "");
+        if (auto counted = budget_.add_entry(); !counted) {
+            return Error{name + ": " + counted.error()};
+        }
+        EntrySource entry(reader, &budget_.bytes(), Filters::Charged);
+        if (auto kept = keep_entry(header, name, entry); !kept || !*kept) {
+            return kept;
+        }
+        // Whatever was not read (a file that is neither a document nor a blob, the rest of one
+        // skipped) is read here rather than skipped inside libarchive, so that what the outer
+        // stream's decompression makes of it is charged as it is made.
+        if (auto rest = drain(entry); !rest) {
+            return stop(entry, name, rest.error());
+        }
+        return true;
+    }
+
+    // Records links and names, keeps documents and layers.
+    Result<bool> keep_entry(struct archive_entry* header,
+                            const std::string& name,
+                            EntrySource& entry) {
         if (name.empty()) {
             return true;
         }
         const char* hardlink = archive_entry_hardlink(header);
         if (hardlink != nullptr && archive_entry_size(header) == 0) {
-            links_[name] = normalize_name(hardlink);
-            return true;
+            std::string& target = links_[name] = normalize_name(hardlink);
+            return keep_text(name, name.size() + target.size());
         }
         auto type = archive_entry_filetype(header);
         if (type == AE_IFLNK) {
-            const char* target = archive_entry_symlink(header);
-            links_[name] = link_target_name(name, target != nullptr ? target : "");
-            return true;
+            const char* target_text = archive_entry_symlink(header);
+            std::string& target = links_[name] =
+                link_target_name(name, target_text != nullptr ? target_text : "");
+            return keep_text(name, name.size() + target.size());
         }
         if (type != AE_IFREG) {
             return true;
         }
         names_.insert(name);
+        if (auto kept = keep_text(name, name.size()); !kept) {
+            return kept;
+        }
+        return keep_blob(
+            entry, name,
+            static_cast<uint64_t>(std::max<la_int64_t>(archive_entry_size(header), 0)));
+    }
+
+    // Keeps a document's text or a layer's summary, or a layer's failure to read.
+    Result<bool> keep_blob(EntrySource& entry, const std::string& name, uint64_t size) {
         bool document_name = is_document_name(name);
         if (!document_name && !is_blob_name(name)) {
             return true;  // VERSION, legacy <id>/json, files of a plain root filesystem
         }
-
-        EntrySource entry(reader);
         PeekSource blob(entry);
         auto head = blob.peek(512);
         if (!head) {
-            return false;
+            return stop(entry, name, head.error());
         }
         BlobKind kind = sniff_blob(*head);
         if (kind == BlobKind::Document || (document_name && kind == BlobKind::Other)) {
-            auto text = read_document(blob, options_.document_cap);
-            if (!text) {
-                if (entry.failed()) {
-                    return false;
-                }
-                warnings_.push_back("skipped " + name + ": " + text.error());
-                return true;
-            }
-            documents_[name] = std::move(*text);
-            return true;
+            return keep_document(entry, blob, name, size);
         }
         if (kind == BlobKind::Other) {
             return true;
         }
-        // TODO: skip blobs no manifest will reference (other platforms of a multi-platform
-        // export) when index.json has been seen already; containerd writes it after the blobs,
-        // so a single pass has to read every layer blob anyway.
-        auto layer = read_layer(blob, name, paths_, options_.limits, entries_);
+        // Every layer blob is read, also those of platforms that will not be chosen: which
+        // blobs a manifest references is known only once index.json and the manifests have been
+        // read, and Docker and containerd write them after the blobs (names sorted, blobs/
+        // first). TODO: skip blobs no chosen manifest references when the index and manifests
+        // came first (hand-made or re-packed archives); not done as no exporter seen does that.
+        auto layer = read_layer(blob, name, paths_, budget_);
         if (!layer) {
-            if (entry.failed()) {
-                return false;
-            }
-            if (entries_ > options_.limits.max_entries) {
-                return Error{name + ": " + layer.error()};
+            if (entry.failed() || budget_.spent()) {
+                return stop(entry, name, layer.error());
             }
             failures_[name] = layer.error();
             return true;
@@ -228,25 +271,61 @@ private:
         return true;
     }
 
+    // After an entry failed to read: false when the outer stream failed, the error when a
+    // limit of the archive ended the read.
+    static Result<bool> stop(const EntrySource& entry,
+                             const std::string& name,
+                             const std::string& error) {
+        if (entry.failed()) {
+            return false;
+        }
+        return Error{name + ": " + error};
+    }
+
+    Result<bool> keep_document(const EntrySource& entry,
+                               PeekSource& blob,
+                               const std::string& name,
+                               uint64_t size) {
+        // Refused before it is read when its header says it will not fit.
+        if (size <= options_.document_cap && document_bytes_ + size > options_.document_budget) {
+            return Error{name + ": " + documents_over_budget(options_.document_budget)};
+        }
+        auto text = read_document(blob, options_.document_cap, size);
+        if (!text) {
+            if (entry.failed() || budget_.spent()) {
+                return stop(entry, name, text.error());
+            }
+            warnings_.push_back("skipped " + name + ": " + text.error());
+            return true;
+        }
+        document_bytes_ += text->size();
+        if (document_bytes_ > options_.document_budget) {
+            return Error{name + ": " + documents_over_budget(options_.document_budget)};
+        }
+        documents_[name] = std::move(*text);
+        return true;
+    }
+
     ReadOptions options_;
+    ReadBudget budget_;
     std::map<std::string, std::string> documents_;
+    uint64_t document_bytes_ = 0;
     std::map<std::string, std::unique_ptr<Layer>> layers_;
     std::map<std::string, std::string> failures_;
     std::map<std::string, std::string> links_;
     std::set<std::string> names_;
-    uint64_t entries_ = 0;
 };
 
 // Opens a regular file below `root` for reading; symlinks are followed, but only a regular
 // file is read, so a link to a device or a fifo cannot make a read endless.
-Result<int> open_regular(const std::string& path, struct stat& info) {
+Result<int> open_regular(const std::string& path, const std::string& name, struct stat& info) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        return Error{std::strerror(errno)};
+        return Error{"cannot open " + name + ": " + probes::describe_errno(errno)};
     }
     if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
         ::close(fd);
-        return Error{"not a regular file"};
+        return Error{"cannot open " + name + ": not a regular file"};
     }
     return fd;
 }
@@ -254,7 +333,7 @@ Result<int> open_regular(const std::string& path, struct stat& info) {
 class DirectoryStore : public BlobStore {
 public:
     DirectoryStore(std::string root, const ReadOptions& options)
-        : root_(std::move(root)), options_(options) {
+        : root_(std::move(root)), options_(options), budget_(options.limits) {
         container_ = "directory";
     }
 
@@ -263,16 +342,33 @@ public:
         if (auto found = documents_.find(name); found != documents_.end()) {
             return &found->second;
         }
+        if (!limit_error_.empty()) {
+            return nullptr;
+        }
         struct stat info {};
-        auto fd = open_regular(root_ + "/" + name, info);
+        auto fd = open_regular(root_ + "/" + name, name, info);
         if (!fd) {
             return nullptr;
         }
-        FdSource source(*fd, static_cast<uint64_t>(info.st_size));
-        auto text = read_document(source, options_.document_cap);
+        auto size = static_cast<uint64_t>(info.st_size);
+        if (size <= options_.document_cap && document_bytes_ + size > options_.document_budget) {
+            limit_error_ = name + ": " + documents_over_budget(options_.document_budget);
+        }
+        if (!limit_error_.empty() || !charge(name, info)) {
+            ::close(*fd);
+            return nullptr;
+        }
+        FdSource source(*fd, name, static_cast<uint64_t>(info.st_size));
+        auto text =
+            read_document(source, options_.document_cap, static_cast<uint64_t>(info.st_size));
         ::close(*fd);
         if (!text) {
             warnings_.push_back("skipped " + name + ": " + text.error());
+            return nullptr;
+        }
+        document_bytes_ += text->size();
+        if (document_bytes_ > options_.document_budget) {
+            limit_error_ = name + ": " + documents_over_budget(options_.document_budget);
             return nullptr;
         }
         return &(documents_[name] = std::move(*text));
@@ -283,22 +379,29 @@ public:
         if (auto found = layers_.find(name); found != layers_.end()) {
             return static_cast<const Layer*>(found->second.get());
         }
+        if (!limit_error_.empty()) {
+            return Error{limit_error_};
+        }
         struct stat info {};
-        auto fd = open_regular(root_ + "/" + name, info);
+        auto fd = open_regular(root_ + "/" + name, name, info);
         if (!fd) {
             if (!contains(name)) {
                 return static_cast<const Layer*>(nullptr);
             }
-            return Error{"cannot open " + name + ": " + fd.error()};
+            return Error{fd.error()};
         }
-        FdSource file(*fd, static_cast<uint64_t>(info.st_size));
+        if (!charge(name, info)) {
+            ::close(*fd);
+            return Error{limit_error_};
+        }
+        FdSource file(*fd, name, static_cast<uint64_t>(info.st_size));
         PeekSource blob(file);
-        // TODO: skip blobs no manifest will reference (other platforms of a multi-platform
-        // export) when index.json has been seen already; containerd writes it after the blobs,
-        // so a single pass has to read every layer blob anyway.
-        auto layer = read_layer(blob, name, paths_, options_.limits, entries_);
+        auto layer = read_layer(blob, name, paths_, budget_);
         ::close(*fd);
         if (!layer) {
+            if (budget_.spent()) {
+                limit_error_ = name + ": " + layer.error();
+            }
             return Error{layer.error()};
         }
         return static_cast<const Layer*>((layers_[name] = std::move(*layer)).get());
@@ -318,12 +421,42 @@ public:
     }
 
 private:
+    // Each file read is an entry of the archive, its size the bytes it stores; false (with
+    // limit_error_ set) when that passes a limit.
+    bool charge(const std::string& name, const struct stat& info) {
+        budget_.bytes().add_stored(static_cast<uint64_t>(info.st_size));
+        auto counted = budget_.add_entry();
+        if (!counted) {
+            limit_error_ = name + ": " + counted.error();
+        }
+        return counted.ok();
+    }
+
     std::string root_;
     ReadOptions options_;
+    ReadBudget budget_;
     std::map<std::string, std::string> documents_;
+    uint64_t document_bytes_ = 0;
     std::map<std::string, std::unique_ptr<Layer>> layers_;
-    uint64_t entries_ = 0;
 };
+
+// A file or stdin read as a tar stream: a regular file up to the size it has now, a pipe or a
+// socket to its end; anything else (a terminal, a device) is refused rather than read forever.
+Result<uint64_t> stream_limit(int fd, const std::string& name) {
+    struct stat info {};
+    if (::fstat(fd, &info) != 0) {
+        return Error{"cannot read " + name + ": " + probes::describe_errno(errno)};
+    }
+    if (S_ISREG(info.st_mode)) {
+        off_t at = ::lseek(fd, 0, SEEK_CUR);
+        auto size = static_cast<uint64_t>(info.st_size);
+        return at > 0 ? size - std::min(size, static_cast<uint64_t>(at)) : size;
+    }
+    if (S_ISFIFO(info.st_mode) || S_ISSOCK(info.st_mode)) {
+        return UINT64_MAX;
+    }
+    return Error{"cannot read " + name + ": not a regular file or a pipe"};
+}
 
 }  // namespace
 
@@ -353,21 +486,28 @@ Result<std::unique_ptr<BlobStore>> open_layout_directory(const std::string& root
 
 Result<std::unique_ptr<BlobStore>> open_image(const std::string& path, const ReadOptions& options) {
     if (path == "-") {
-        FdSource input(STDIN_FILENO);
+        auto limit = stream_limit(STDIN_FILENO, "stdin");
+        if (!limit) {
+            return Error{limit.error()};
+        }
+        FdSource input(STDIN_FILENO, "stdin", *limit);
         return read_tar_stream(input, options);
-    }
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0) {
-        return Error{std::string("cannot open ") + path + ": " + std::strerror(errno)};
-    }
-    if (S_ISDIR(info.st_mode)) {
-        return open_layout_directory(path, options);
     }
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        return Error{std::string("cannot open ") + path + ": " + std::strerror(errno)};
+        return Error{"cannot open " + path + ": " + probes::describe_errno(errno)};
     }
-    FdSource input(fd);
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
+        ::close(fd);
+        return open_layout_directory(path, options);
+    }
+    auto limit = stream_limit(fd, path);
+    if (!limit) {
+        ::close(fd);
+        return Error{limit.error()};
+    }
+    FdSource input(fd, path, *limit);
     auto store = read_tar_stream(input, options);
     ::close(fd);
     return store;

@@ -17,6 +17,8 @@ struct ReadOptions {
     LayerLimits limits;
     // Documents larger than this are not kept (configs and manifests are a few KiB).
     uint64_t document_cap = 16 << 20;
+    // Documents kept in total; an archive holding more is refused.
+    uint64_t document_budget = 64 << 20;
 };
 
 class BlobStore {
@@ -39,12 +41,16 @@ public:
     // Compression of the outer stream ("none", "gzip", "zstd").
     const std::string& outer_compression() const { return outer_compression_; }
     const std::vector<std::string>& warnings() const { return warnings_; }
+    // The limit a store that reads on demand ran into, which explains whatever failed after
+    // it; empty when none did.
+    const std::string& limit_error() const { return limit_error_; }
 
 protected:
     PathTable paths_;
     std::string container_;
     std::string outer_compression_ = "none";
     std::vector<std::string> warnings_;
+    std::string limit_error_;
 };
 
 // Reads a tar stream (plain, gzip or zstd, found by magic bytes) to its end: documents are

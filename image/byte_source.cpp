@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "probes/text.hpp"
+
 namespace hale::image {
 namespace {
 
@@ -16,53 +18,73 @@ constexpr size_t kZeroBlock = size_t{64} * 1024;
 // Not const, so that it lives in .bss and costs the binary no bytes.
 std::array<uint8_t, kZeroBlock> zero_block{};
 
-la_ssize_t read_callback(struct archive* /*reader*/, void* data, const void** buffer) {
+std::string format_bytes(uint64_t bytes) {
+    return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+}
+
+la_ssize_t read_callback(struct archive* reader, void* data, const void** buffer) {
     auto* callbacks = static_cast<SourceCallbacks*>(data);
     auto chunk = callbacks->source->next();
     if (!chunk) {
         callbacks->error = chunk.error();
         return -1;
     }
+    if (callbacks->header_start >= 0 &&
+        archive_filter_bytes(reader, 0) - callbacks->header_start > kMaxHeaderBytes) {
+        callbacks->error =
+            "a tar header (sparse map, long names, extended attributes) takes "
+            "more than " +
+            format_bytes(static_cast<uint64_t>(kMaxHeaderBytes)) + "; real ones take a few KiB";
+        return -1;
+    }
+    if (ExpansionBudget* budget = callbacks->budget) {
+        budget->add_stored(chunk->size());
+        if (auto charged = budget->charge_filters(reader); !charged) {
+            callbacks->error = charged.error();
+            return -1;
+        }
+    }
     *buffer = chunk->data();
     return static_cast<la_ssize_t>(chunk->size());
 }
 
-// Shared by the two readers of libarchive data blocks: turns holes between blocks into zeros.
-Result<Chunk> next_block(struct archive* reader,
-                         int64_t& position,
-                         Chunk& pending,
-                         int64_t& pending_offset) {
-    if (pending.empty()) {
-        const void* data = nullptr;
-        size_t size = 0;
-        la_int64_t offset = 0;
-        int status = archive_read_data_block(reader, &data, &size, &offset);
-        if (status == ARCHIVE_EOF) {
-            return Chunk{};
-        }
-        if (status < ARCHIVE_WARN) {
-            const char* message = archive_error_string(reader);
-            return Error{message != nullptr ? message : "read failed"};
-        }
-        pending = Chunk(static_cast<const uint8_t*>(data), size);
-        pending_offset = offset;
-        if (pending.empty()) {
-            return next_block(reader, position, pending, pending_offset);
-        }
-    }
-    if (pending_offset > position) {
-        auto gap = static_cast<uint64_t>(pending_offset - position);
-        Chunk hole = zeros(gap);
-        position += static_cast<int64_t>(hole.size());
-        return hole;
-    }
-    Chunk chunk = pending;
-    pending = {};
-    position = pending_offset + static_cast<int64_t>(chunk.size());
-    return chunk;
+}  // namespace
+
+Result<bool> ExpansionBudget::add_made(uint64_t bytes, Expansion kind) {
+    made_ = saturating_add(made_, bytes);
+    return check(kind);
 }
 
-}  // namespace
+Result<bool> ExpansionBudget::set_outer_made(uint64_t total) {
+    outer_made_ = std::max(outer_made_, total);
+    return check(Expansion::Decompression);
+}
+
+Result<bool> ExpansionBudget::charge_filters(struct archive* reader) {
+    // Only decompression makes bytes; an uncompressed stream has the one filter that reads.
+    if (archive_filter_count(reader) <= 1) {
+        return check(Expansion::Decompression);
+    }
+    return set_outer_made(
+        static_cast<uint64_t>(std::max<la_int64_t>(archive_filter_bytes(reader, 0), 0)));
+}
+
+Result<bool> ExpansionBudget::check(Expansion kind) {
+    if (spent_) {
+        return Error{error_};
+    }
+    uint64_t total = made();
+    if (total <= floor_ || total / std::max<uint64_t>(stored_, 1) <= ratio_) {
+        return true;
+    }
+    spent_ = true;
+    error_ = kind == Expansion::Decompression
+                 ? "decompressed data exceeds " + std::to_string(ratio_) + " times the archive's " +
+                       format_bytes(stored_) + " (decompression bomb?)"
+                 : "holes of sparse files exceed " + std::to_string(ratio_) +
+                       " times the archive's " + format_bytes(stored_);
+    return Error{error_};
+}
 
 Chunk zeros(uint64_t size) {
     return {zero_block.data(), static_cast<size_t>(std::min<uint64_t>(size, zero_block.size()))};
@@ -72,7 +94,17 @@ int open_reader(struct archive* reader, SourceCallbacks& callbacks) {
     return archive_read_open(reader, &callbacks, nullptr, read_callback, nullptr);
 }
 
-FdSource::FdSource(int fd, uint64_t limit) : fd_(fd), left_(limit), buffer_(kReadBlock) {}
+int read_next_header(struct archive* reader,
+                     SourceCallbacks& callbacks,
+                     struct archive_entry** header) {
+    callbacks.header_start = archive_filter_bytes(reader, 0);
+    int status = archive_read_next_header(reader, header);
+    callbacks.header_start = -1;
+    return status;
+}
+
+FdSource::FdSource(int fd, std::string name, uint64_t limit)
+    : fd_(fd), name_(std::move(name)), left_(limit), buffer_(kReadBlock) {}
 
 Result<Chunk> FdSource::next() {
     if (left_ == 0) {
@@ -86,16 +118,53 @@ Result<Chunk> FdSource::next() {
             return Chunk(buffer_.data(), static_cast<size_t>(got));
         }
         if (errno != EINTR) {
-            return Error{std::strerror(errno)};
+            return Error{"cannot read " + name_ + ": " + probes::describe_errno(errno)};
         }
     }
 }
 
 Result<Chunk> EntrySource::next() {
-    auto chunk = next_block(reader_, position_, pending_, pending_offset_);
-    if (!chunk) {
-        failed_ = true;
+    while (pending_.empty() && !at_end_) {
+        const void* data = nullptr;
+        size_t size = 0;
+        la_int64_t offset = 0;
+        int status = archive_read_data_block(reader_, &data, &size, &offset);
+        if (status == ARCHIVE_EOF) {
+            // libarchive gives the entry's size as the offset of its end; the data blocks of
+            // a sparse entry may stop short of it.
+            at_end_ = true;
+            end_ = offset;
+        } else if (status < ARCHIVE_WARN) {
+            failed_ = true;
+            const char* message = archive_error_string(reader_);
+            return Error{message != nullptr ? message : "read failed"};
+        } else {
+            pending_ = Chunk(static_cast<const uint8_t*>(data), size);
+            pending_offset_ = offset;
+        }
+        if (filters_ == Filters::Charged && budget_ != nullptr) {
+            if (auto charged = budget_->charge_filters(reader_); !charged) {
+                return Error{charged.error()};
+            }
+        }
     }
+    int64_t next_data = at_end_ ? end_ : pending_offset_;
+    if (next_data > position_) {
+        Chunk hole = zeros(static_cast<uint64_t>(next_data - position_));
+        if (budget_ != nullptr) {
+            if (auto charged = budget_->add_made(hole.size(), Expansion::SparseHoles); !charged) {
+                return Error{charged.error()};
+            }
+        }
+        position_ += static_cast<int64_t>(hole.size());
+        return hole;
+    }
+    if (at_end_) {
+        return Chunk{};
+    }
+    Chunk chunk = pending_;
+    pending_ = {};
+    position_ = pending_offset_ + static_cast<int64_t>(chunk.size());
     return chunk;
 }
 
@@ -155,7 +224,8 @@ Result<Chunk> PeekSource::next() {
     return below_.next();
 }
 
-DecompressingSource::DecompressingSource(ByteSource& below) : reader_(archive_read_new()) {
+DecompressingSource::DecompressingSource(ByteSource& below)
+    : reader_(archive_read_new()), data_(reader_) {
     callbacks_.source = &below;
     archive_read_support_filter_gzip(reader_);
     archive_read_support_filter_zstd(reader_);
@@ -186,7 +256,7 @@ Result<Chunk> DecompressingSource::next() {
             return Error{opened.error()};
         }
     }
-    auto chunk = next_block(reader_, position_, pending_, pending_offset_);
+    auto chunk = data_.next();
     if (!chunk && !callbacks_.error.empty()) {
         return Error{callbacks_.error};
     }

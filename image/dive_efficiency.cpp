@@ -1,7 +1,10 @@
 #include "image/dive_efficiency.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <string_view>
+
+#include "image/live_children.hpp"
 
 namespace hale::image {
 namespace {
@@ -11,20 +14,27 @@ using Node = PathTable::Node;
 constexpr std::string_view kWhiteout = ".wh.";
 constexpr std::string_view kOpaquePrefix = ".wh..wh..";
 
+// Whiteout targets become nodes first, so that every per-node table can be sized once.
+PathTable& with_whiteout_targets(const std::vector<const Layer*>& layers, PathTable& paths) {
+    for (const Layer* layer : layers) {
+        for (size_t k = 0; k < layer->entries.size(); ++k) {
+            Node node = layer->entries[k].node;
+            auto name = paths.name(node);
+            if (name.starts_with(kWhiteout) && !name.starts_with(kOpaquePrefix)) {
+                // The read budget keeps the table far below 32-bit ids, so this cannot fail.
+                [[maybe_unused]] Node target =
+                    paths.child(paths.parent(node), name.substr(kWhiteout.size()));
+                assert(target != PathTable::kNone);
+            }
+        }
+    }
+    return paths;
+}
+
 class DiveModel {
 public:
     DiveModel(const std::vector<const Layer*>& layers, PathTable& paths)
-        : layers_(layers), paths_(paths) {
-        // Whiteout targets become nodes first, so every per-node table can be sized once.
-        for (const Layer* layer : layers_) {
-            for (size_t k = 0; k < layer->entries.size(); ++k) {
-                Node node = layer->entries[k].node;
-                auto name = paths_.name(node);
-                if (name.starts_with(kWhiteout) && !name.starts_with(kOpaquePrefix)) {
-                    paths_.child(paths_.parent(node), name.substr(kWhiteout.size()));
-                }
-            }
-        }
+        : layers_(layers), paths_(with_whiteout_targets(layers, paths)), present_(paths_) {
         size_t count = paths_.size();
         in_layer_.assign(count, 0);
         has_child_.assign(count, 0);
@@ -159,13 +169,11 @@ private:
         while (!stack_.empty()) {
             Node node = stack_.back();
             stack_.pop_back();
-            visit(node);
-            for (Node child = paths_.first_child(node); child != PathTable::kNone;
-                 child = paths_.next_sibling(child)) {
-                if (stacked_[child].exists) {
-                    stack_.push_back(child);
-                }
+            for (Node child = present_.first(node); child != PathTable::kNone;
+                 child = present_.next(child)) {
+                stack_.push_back(child);
             }
+            visit(node);
         }
     }
 
@@ -182,7 +190,10 @@ private:
             }
             Node target = whiteout_target(node);
             if (stacked_[target].exists) {
-                walk_stacked(target, [&](Node gone) { stacked_[gone].exists = false; });
+                walk_stacked(target, [&](Node gone) {
+                    stacked_[gone].exists = false;
+                    present_.erase(gone);
+                });
             }
         }
     }
@@ -198,11 +209,14 @@ private:
             const Entry* entry = payload(layer, node);
             stacked_[node] = {entry != nullptr ? entry->size : 0, true,
                               entry != nullptr && entry->type == EntryType::Directory};
+            present_.insert(node);
         }
     }
 
     const std::vector<const Layer*>& layers_;
     PathTable& paths_;
+    // Per node, its children that exist in the stacked tree (see LiveChildren).
+    LiveChildren present_;
     std::vector<uint32_t> in_layer_;
     std::vector<uint32_t> has_child_;
     std::vector<uint32_t> payload_;

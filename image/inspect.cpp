@@ -11,9 +11,6 @@ namespace {
 using probes::Error;
 using probes::Result;
 
-// Docker refuses images deeper than 127 layers; far more is not an image anyone built.
-constexpr size_t kMaxLayers = 4096;
-
 std::string octal(uint32_t mode) {
     std::string text;
     do {

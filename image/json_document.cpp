@@ -5,8 +5,21 @@ namespace {
 
 // Real manifests and configs nest 4 or 5 levels; 64 leaves room and keeps recursion away.
 constexpr int kMaxDepth = 64;
+// Values in one document: a config of 4096 layers with their history holds about 30,000.
+// Each parsed value takes 16 to 80 bytes, so a 16 MiB document of "[0,0,0,...]" would
+// otherwise take half a GiB once parsed.
+constexpr uint64_t kMaxValues = 1 << 18;
 
-bool nesting_within(const std::string& text, int limit) {
+// What a scan finds before parsing: an upper bound on the values (every value but the first
+// is the first of its array or object, or follows a comma) and whether nesting stays within
+// kMaxDepth.
+struct Shape {
+    uint64_t values = 1;
+    bool too_deep = false;
+};
+
+Shape scan(const std::string& text) {
+    Shape shape;
     int depth = 0;
     bool in_string = false;
     bool escaped = false;
@@ -24,22 +37,31 @@ bool nesting_within(const std::string& text, int limit) {
         if (c == '"') {
             in_string = true;
         } else if (c == '{' || c == '[') {
-            if (++depth > limit) {
-                return false;
+            ++shape.values;
+            if (++depth > kMaxDepth) {
+                shape.too_deep = true;
+                return shape;
             }
         } else if (c == '}' || c == ']') {
             --depth;
+        } else if (c == ',') {
+            ++shape.values;
         }
     }
-    return true;
+    return shape;
 }
 
 }  // namespace
 
 probes::Result<Json> parse_json(const std::string& text, const std::string& what) {
-    if (!nesting_within(text, kMaxDepth)) {
+    Shape shape = scan(text);
+    if (shape.too_deep) {
         return probes::Error{"invalid " + what + ": nested deeper than " +
                              std::to_string(kMaxDepth) + " levels"};
+    }
+    if (shape.values > kMaxValues) {
+        return probes::Error{"invalid " + what + ": more than " + std::to_string(kMaxValues) +
+                             " values; real ones hold a few thousand"};
     }
     Json value = Json::parse(text, nullptr, false);
     if (value.is_discarded()) {

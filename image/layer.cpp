@@ -94,16 +94,8 @@ std::string xattr_record(struct archive_entry* entry) {
 // Reads the entries of an uncompressed tar stream into `layer`.
 class TarReader {
 public:
-    TarReader(ByteSource& source,
-              Layer& layer,
-              PathTable& paths,
-              const LayerLimits& limits,
-              uint64_t& entries_so_far)
-        : reader_(archive_read_new()),
-          layer_(layer),
-          paths_(paths),
-          limits_(limits),
-          entries_so_far_(entries_so_far) {
+    TarReader(ByteSource& source, Layer& layer, PathTable& paths, ReadBudget& budget)
+        : reader_(archive_read_new()), layer_(layer), paths_(paths), budget_(budget) {
         callbacks_.source = &source;
         archive_read_support_format_tar(reader_);
         archive_read_support_format_empty(reader_);
@@ -119,14 +111,25 @@ public:
             return failure("cannot read layer tar");
         }
         uint64_t skipped_long = 0;
+        uint64_t skipped_deep = 0;
         for (;;) {
+            // Data not hashed (of entries skipped, of links) is skipped here, so that the
+            // header's own bytes are all that read_next_header counts.
+            if (data_unread_ && archive_read_data_skip(reader_) < ARCHIVE_WARN) {
+                return failure("cannot read layer tar");
+            }
             struct archive_entry* header = nullptr;
-            int status = archive_read_next_header(reader_, &header);
+            int status = read_next_header(reader_, callbacks_, &header);
             if (status == ARCHIVE_EOF) {
                 break;
             }
             if (status < ARCHIVE_WARN) {
                 return failure("cannot read layer tar");
+            }
+            // A damaged header (ARCHIVE_RETRY) has no data: the next one is tried.
+            data_unread_ = status != ARCHIVE_RETRY;
+            if (auto counted = budget_.add_entry(); !counted) {
+                return counted;
             }
             const char* name = archive_entry_pathname(header);
             if (name == nullptr) {
@@ -143,21 +146,27 @@ public:
             if (!node) {
                 if (std::strlen(name) > PathTable::kMaxPath) {
                     ++skipped_long;
+                } else if (clean_components(name).size() > PathTable::kMaxDepth) {
+                    ++skipped_deep;
                 }
-                continue;  // the root itself ("./"), as dive skips "."
-            }
-            if (++entries_so_far_ > limits_.max_entries) {
-                return Error{"more than " + std::to_string(limits_.max_entries) +
-                             " entries (raise --max-entries if the image is genuine)"};
+                continue;  // else the root itself ("./"), as dive skips "."
             }
             if (auto added = add_entry(header, *node); !added) {
                 return added;
+            }
+            if (auto within = budget_.check_memory(paths_); !within) {
+                return within;
             }
         }
         if (skipped_long > 0) {
             layer_.warnings.push_back("skipped " + std::to_string(skipped_long) +
                                       " entries with names longer than " +
                                       std::to_string(PathTable::kMaxPath) + " bytes");
+        }
+        if (skipped_deep > 0) {
+            layer_.warnings.push_back("skipped " + std::to_string(skipped_deep) +
+                                      " entries with names deeper than " +
+                                      std::to_string(PathTable::kMaxDepth) + " components");
         }
         return true;
     }
@@ -190,17 +199,23 @@ private:
             auto target = paths_.intern(archive_entry_hardlink(header));
             entry.link = target ? *target : Entry::kNoLink;
         }
+        if (entry.type == EntryType::Symlink) {
+            budget_.add_text(layer_.symlink_targets.back().size());
+        }
         if (archive_entry_xattr_count(header) > 0) {
             entry.has_xattrs = true;
-            layer_.xattrs.emplace(index, xattr_record(header));
+            auto record = layer_.xattrs.emplace(index, xattr_record(header)).first;
+            budget_.add_text(record->second.size());
         }
         if (entry.type == EntryType::Regular && entry.size > 0) {
-            bool capture = (node == passwd_ || node == group_) && entry.size <= limits_.capture_cap;
+            bool capture =
+                (node == passwd_ || node == group_) && entry.size <= budget_.limits().capture_cap;
             auto hashed = hash_content(entry, capture ? &captured_text_ : nullptr);
             if (!hashed) {
                 return hashed;
             }
             if (capture) {
+                budget_.add_text(captured_text_.size());
                 layer_.captured.emplace_back(index, std::move(captured_text_));
                 captured_text_.clear();
             }
@@ -210,14 +225,15 @@ private:
     }
 
     Result<bool> hash_content(Entry& entry, std::string* capture) {
-        EntrySource content(reader_);
+        EntrySource content(reader_, &budget_.bytes());
         Sha256 sha;
         for (;;) {
             auto chunk = content.next();
             if (!chunk) {
-                return failure("cannot read layer tar");
+                return content.failed() ? failure("cannot read layer tar") : Error{chunk.error()};
             }
             if (chunk->empty()) {
+                data_unread_ = false;
                 break;
             }
             sha.update(chunk->data(), chunk->size());
@@ -234,11 +250,12 @@ private:
     SourceCallbacks callbacks_;
     Layer& layer_;
     PathTable& paths_;
-    const LayerLimits& limits_;
-    uint64_t& entries_so_far_;
+    ReadBudget& budget_;
     PathTable::Node passwd_;
     PathTable::Node group_;
     std::string captured_text_;
+    // Whether the current entry has data libarchive has not handed out yet.
+    bool data_unread_ = false;
 };
 
 }  // namespace
@@ -275,11 +292,46 @@ BlobKind sniff_blob(Chunk head) {
     return BlobKind::Other;
 }
 
+Result<bool> ReadBudget::add_entry() {
+    if (++entries_ > limits_.max_entries) {
+        spent_ = true;
+        return Error{"more than " + std::to_string(limits_.max_entries) +
+                     " entries (raise --max-entries if the image is genuine)"};
+    }
+    return true;
+}
+
+Result<bool> ReadBudget::check_memory(const PathTable& paths) {
+    uint64_t nodes_allowed = std::min(
+        saturating_add(limits_.path_nodes_slack,
+                       limits_.path_nodes_per_entry * std::min<uint64_t>(entries_, UINT32_MAX)),
+        PathTable::kMaxNodes);
+    if (paths.size() > nodes_allowed) {
+        spent_ = true;
+        return Error{"names of " + std::to_string(entries_) + " entries hold " +
+                     std::to_string(paths.size()) + " path components, more than the " +
+                     std::to_string(nodes_allowed) + " allowed (" +
+                     std::to_string(limits_.path_nodes_per_entry) + " per entry)"};
+    }
+    uint64_t text = saturating_add(text_, paths.name_bytes());
+    uint64_t text_allowed =
+        std::min(saturating_add(limits_.text_slack,
+                                limits_.text_per_entry * std::min<uint64_t>(entries_, UINT32_MAX)),
+                 PathTable::kMaxNameBytes);
+    if (text > text_allowed) {
+        spent_ = true;
+        return Error{"names, link targets and attributes of " + std::to_string(entries_) +
+                     " entries take " + std::to_string(text) + " bytes, more than the " +
+                     std::to_string(text_allowed) + " allowed (" +
+                     std::to_string(limits_.text_per_entry) + " per entry)"};
+    }
+    return true;
+}
+
 Result<std::unique_ptr<Layer>> read_layer(PeekSource& blob,
                                           std::string name,
                                           PathTable& paths,
-                                          const LayerLimits& limits,
-                                          uint64_t& entries_so_far) {
+                                          ReadBudget& budget) {
     auto layer = std::make_unique<Layer>();
     layer->name = std::move(name);
     auto head = blob.peek(kTarBlock);
@@ -293,7 +345,7 @@ Result<std::unique_ptr<Layer>> read_layer(PeekSource& blob,
 
     HashingSource stored(blob);
     if (layer->compression == Compression::None) {
-        TarReader tar(stored, *layer, paths, limits, entries_so_far);
+        TarReader tar(stored, *layer, paths, budget);
         if (auto read = tar.read_all(); !read) {
             return Error{read.error()};
         }
@@ -305,19 +357,17 @@ Result<std::unique_ptr<Layer>> read_layer(PeekSource& blob,
         return layer;
     }
 
-    // A compressed blob: hash what is stored and what it expands to, and stop a blob that
-    // expands far beyond what real layers do before it eats minutes of CPU.
+    // A compressed blob: hash what is stored and what it expands to, and charge the expansion
+    // to the archive's budget, which stops a bomb before it eats minutes of CPU.
     DecompressingSource expanded(stored);
     HashingSource tar_stream(expanded);
-    tar_stream.check = [&stored, &limits](uint64_t bytes) -> Result<bool> {
-        if (bytes > limits.bomb_floor &&
-            bytes / std::max<uint64_t>(stored.bytes(), 1) > limits.max_ratio) {
-            return Error{"layer expands more than " + std::to_string(limits.max_ratio) +
-                         " times its compressed size (decompression bomb?)"};
-        }
-        return true;
+    uint64_t charged = 0;
+    tar_stream.check = [&budget, &charged](uint64_t bytes) -> Result<bool> {
+        auto made = budget.bytes().add_made(bytes - charged, Expansion::Decompression);
+        charged = bytes;
+        return made;
     };
-    TarReader tar(tar_stream, *layer, paths, limits, entries_so_far);
+    TarReader tar(tar_stream, *layer, paths, budget);
     if (auto read = tar.read_all(); !read) {
         return Error{read.error()};
     }

@@ -63,7 +63,7 @@ const char* waste_class_name(WasteClass kind) {
 }
 
 Overlay::Overlay(const std::vector<const Layer*>& layers, const PathTable& paths)
-    : layers_(layers), paths_(paths), visible_(paths.size(), kHidden) {
+    : layers_(layers), paths_(paths), visible_(paths.size(), kHidden), shown_children_(paths) {
     Gid total = 0;
     for (const Layer* layer : layers_) {
         bases_.push_back(total);
@@ -96,13 +96,19 @@ void Overlay::apply(uint32_t position) {
     const Layer& layer = *layers_[position];
 
     // Opaque directories and whiteouts hide lower layers only, so they go first whatever
-    // their place in the tar (OCI image-spec layer.md, "Whiteouts").
+    // their place in the tar (OCI image-spec layer.md, "Whiteouts"). A directory marked
+    // opaque several times is cleared once.
+    opaque_.clear();
     for (size_t k = 0; k < layer.entries.size(); ++k) {
         Node node = layer.entries[k].node;
         if (paths_.name(node) == kOpaque) {
-            hide_below(paths_.parent(node), false, paths_.parent(node), position,
-                       WasteClass::Deleted);
+            opaque_.push_back(paths_.parent(node));
         }
+    }
+    std::sort(opaque_.begin(), opaque_.end());
+    opaque_.erase(std::unique(opaque_.begin(), opaque_.end()), opaque_.end());
+    for (Node dir : opaque_) {
+        hide_below(dir, false, dir, position, WasteClass::Deleted);
     }
     size_t bare_whiteouts = 0;
     for (size_t k = 0; k < layer.entries.size(); ++k) {
@@ -148,7 +154,7 @@ void Overlay::apply(uint32_t position) {
         } else if (before == kImplicitDir && !now_dir) {
             hide_below(entry.node, false, entry.node, position, WasteClass::Deleted);
         }
-        visible_[entry.node] = gid;
+        show(entry.node, gid);
     }
 }
 
@@ -165,7 +171,7 @@ void Overlay::ensure_parents(Node node, uint32_t position) {
         if (is_gid(visible_[parent])) {
             hide(visible_[parent], parent, position, WasteClass::Deleted);
         }
-        visible_[parent] = kImplicitDir;
+        show(parent, kImplicitDir);
     }
 }
 
@@ -173,24 +179,33 @@ void Overlay::hide(Gid gid, Node cause, uint32_t position, WasteClass kind) {
     hidden_[gid] = {cause, position, kind, true};
 }
 
+// Walks only the nodes still shown (see LiveChildren).
 void Overlay::hide_below(
     Node top, bool include_top, Node cause, uint32_t position, WasteClass kind) {
     stack_.assign(1, top);
     while (!stack_.empty()) {
         Node node = stack_.back();
         stack_.pop_back();
+        for (Node child = shown_children_.first(node); child != PathTable::kNone;
+             child = shown_children_.next(child)) {
+            stack_.push_back(child);
+        }
         if (node != top || include_top) {
             if (is_gid(visible_[node])) {
                 hide(visible_[node], cause, position, kind);
             }
-            visible_[node] = kHidden;
+            show(node, kHidden);
         }
-        for (Node child = paths_.first_child(node); child != PathTable::kNone;
-             child = paths_.next_sibling(child)) {
-            if (visible_[child] != kHidden) {
-                stack_.push_back(child);
-            }
-        }
+    }
+}
+
+// Sets what `node` shows, keeping its parent's list of shown children in step.
+void Overlay::show(Node node, Gid shown) {
+    visible_[node] = shown;
+    if (shown == kHidden) {
+        shown_children_.erase(node);
+    } else {
+        shown_children_.insert(node);
     }
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "image/layer.hpp"
+#include "image/live_children.hpp"
 #include "image/path_table.hpp"
 
 namespace hale::image {
@@ -93,6 +94,7 @@ private:
     void ensure_parents(Node node, uint32_t position);
     void hide(Gid gid, Node cause, uint32_t position, WasteClass kind);
     void hide_below(Node top, bool include_top, Node cause, uint32_t position, WasteClass kind);
+    void show(Node node, Gid shown);
     void compare(Node node, Gid before, Gid after, uint32_t position);
     void resolve_hardlinks(uint32_t position);
     void account();
@@ -104,7 +106,8 @@ private:
     const std::vector<const Layer*>& layers_;
     const PathTable& paths_;
     std::vector<Gid> bases_;
-    std::vector<Gid> visible_;  // per node: a gid, kImplicitDir or kHidden
+    std::vector<Gid> visible_;     // per node: a gid, kImplicitDir or kHidden
+    LiveChildren shown_children_;  // per node, its children that are not hidden
     std::vector<Hidden> hidden_;
     std::vector<std::pair<Gid, Gid>> hardlinks_;  // (link, the file it shares content with)
     std::vector<Node> content_changed_;
@@ -114,6 +117,7 @@ private:
     std::vector<Ghost> ghosts_;
     std::vector<std::string> warnings_;
     std::vector<Node> stack_;
+    std::vector<Node> opaque_;
 };
 
 }  // namespace hale::image

@@ -94,15 +94,20 @@ void PathTable::grow_index() {
 
 uint32_t PathTable::store_name(std::string_view name) {
     assert(name.size() <= kMaxPath);
-    size_t used_in_block = name_used_ % kNameBlock;
-    if (name_blocks_.empty() || used_in_block + name.size() > kNameBlock) {
-        name_used_ = name_blocks_.size() * kNameBlock;
+    // A name that does not fit in what is left of the last block starts a new one; so does
+    // any name once the last block is exactly full.
+    size_t blocks_end = name_blocks_.size() * kNameBlock;
+    if (name_used_ + name.size() > blocks_end) {
+        name_used_ = blocks_end;
         name_blocks_.push_back(std::make_unique<char[]>(kNameBlock));
-        used_in_block = 0;
     }
-    std::memcpy(name_blocks_.back().get() + used_in_block, name.data(), name.size());
+    if (!name.empty()) {
+        std::memcpy(name_blocks_[name_used_ / kNameBlock].get() + name_used_ % kNameBlock,
+                    name.data(), name.size());
+    }
     auto offset = static_cast<uint32_t>(name_used_);
     name_used_ += name.size();
+    name_bytes_ += name.size();
     return offset;
 }
 
@@ -114,6 +119,9 @@ PathTable::Node PathTable::child(Node parent, std::string_view name) {
     size_t slot = slot_of(parent, name);
     if (index_[slot] != kNone) {
         return index_[slot];
+    }
+    if (nodes_.size() >= kNone || name_used_ + kNameBlock > UINT32_MAX) {
+        return kNone;
     }
     auto node = static_cast<Node>(nodes_.size());
     Entry entry{parent, kNone, nodes_[parent].first_child, store_name(name),
@@ -132,12 +140,15 @@ std::optional<PathTable::Node> PathTable::intern(std::string_view raw) {
         return std::nullopt;
     }
     auto parts = clean_components(raw);
-    if (parts.empty()) {
+    if (parts.empty() || parts.size() > kMaxDepth) {
         return std::nullopt;
     }
     Node node = kRoot;
     for (auto part : parts) {
         node = child(node, part);
+        if (node == kNone) {
+            return std::nullopt;
+        }
     }
     return node;
 }

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
+#include <unordered_map>
 
 namespace hale::image {
 namespace {
@@ -38,10 +40,11 @@ std::string blob_name(const std::string& digest) {
     if (colon == std::string::npos || colon == 0 || colon + 1 == digest.size()) {
         return "";
     }
-    auto algorithm_ok = std::all_of(digest.begin(), digest.begin() + static_cast<long>(colon),
-                                    [](char c) { return std::islower(c) || std::isdigit(c); });
+    auto algorithm_ok =
+        std::all_of(digest.begin(), digest.begin() + static_cast<long>(colon),
+                    [](unsigned char c) { return std::islower(c) || std::isdigit(c); });
     auto hex_ok = std::all_of(digest.begin() + static_cast<long>(colon) + 1, digest.end(),
-                              [](char c) { return std::isxdigit(c); });
+                              [](unsigned char c) { return std::isxdigit(c); });
     if (!algorithm_ok || !hex_ok) {
         return "";
     }
@@ -50,6 +53,11 @@ std::string blob_name(const std::string& digest) {
 
 std::string short_digest(const std::string& digest) {
     return digest.substr(0, 19);
+}
+
+std::string too_many_layers(const std::string& what, size_t count) {
+    return what + " lists " + std::to_string(count) + " layers; more than the " +
+           std::to_string(kMaxLayers) + " hale analyses";
 }
 
 bool is_index_type(const std::string& media_type) {
@@ -162,8 +170,10 @@ private:
             }
         };
         need(config_digest, candidate.config_name);
-        if (const Json* layers = member(manifest, "layers");
-            layers != nullptr && layers->is_array()) {
+        const Json* layers = member(manifest, "layers");
+        if (layers != nullptr && layers->is_array() && layers->size() > kMaxLayers) {
+            candidate.missing = too_many_layers("manifest " + digest, layers->size());
+        } else if (layers != nullptr && layers->is_array()) {
             for (const auto& layer : *layers) {
                 std::string layer_digest = string_member(layer, "digest");
                 candidate.layer_digests.push_back(layer_digest);
@@ -174,20 +184,31 @@ private:
         }
         if (platform.empty() && candidate.missing.empty()) {
             // Manifests listed without a platform: the config says which one it is.
-            if (const std::string* text = store_.document(candidate.config_name)) {
-                if (auto parsed = parse_json(*text, "config"); parsed) {
-                    platform = platform_string(string_member(*parsed, "os"),
-                                               string_member(*parsed, "architecture"),
-                                               string_member(*parsed, "variant"));
-                }
-            }
+            platform = config_platform(candidate.config_name);
         }
         candidate.platform = platform.empty() ? "unknown" : platform;
         candidates.push_back(std::move(candidate));
     }
 
+    // The platform a config names, parsed once per config however many manifests share it.
+    const std::string& config_platform(const std::string& config_name) {
+        auto [known, added] = config_platforms_.try_emplace(config_name);
+        if (!added) {
+            return known->second;
+        }
+        if (const std::string* text = store_.document(config_name)) {
+            if (auto parsed = parse_json(*text, "config"); parsed) {
+                known->second = platform_string(string_member(*parsed, "os"),
+                                                string_member(*parsed, "architecture"),
+                                                string_member(*parsed, "variant"));
+            }
+        }
+        return known->second;
+    }
+
     BlobStore& store_;
     std::set<std::string> visited_;
+    std::map<std::string, std::string> config_platforms_;
 };
 
 Result<Candidate> legacy_candidate(BlobStore& store,
@@ -205,6 +226,9 @@ Result<Candidate> legacy_candidate(BlobStore& store,
     candidate.label = "manifest.json";
     candidate.config_name = normalize_name(string_member(image, "Config"));
     candidate.layer_names = string_array(image, "Layers");
+    if (candidate.layer_names.size() > kMaxLayers) {
+        return Error{too_many_layers("manifest.json", candidate.layer_names.size())};
+    }
     candidate.layer_digests.resize(candidate.layer_names.size());
     candidate.media_types.resize(candidate.layer_names.size());
     auto tags = string_array(image, "RepoTags");
@@ -243,9 +267,20 @@ Result<Candidate> choose_platform(IndexWalker& walker,
         }
     }
     if (eligible.empty()) {
-        std::string found;
+        // Each platform once, and a handful at most: the error stays one short line.
+        constexpr size_t kPlatformsNamed = 8;
+        std::set<std::string> platforms;
         for (const auto& candidate : candidates) {
-            found += (found.empty() ? "" : ", ") + candidate.platform;
+            platforms.insert(candidate.platform);
+        }
+        std::string found;
+        size_t named = 0;
+        for (const auto& platform : platforms) {
+            if (named++ == kPlatformsNamed) {
+                found += ", ...";
+                break;
+            }
+            found += (found.empty() ? "" : ", ") + platform;
         }
         if (options.platform) {
             return Error{"platform " +
@@ -334,36 +369,38 @@ Result<std::vector<ResolvedLayer>> match_layers(BlobStore& store,
         }
         return manifest_layers;
     }
+    // Layers and diff_ids pair one for one: with more of either, some layer would be shown
+    // under another's history, or a diff_id matched to whatever blob happens to hash to it.
     if (manifest_layers.size() != config.diff_ids.size()) {
-        warnings.push_back(candidate.label + " lists " + std::to_string(manifest_layers.size()) +
-                           " layers, the config " + std::to_string(config.diff_ids.size()) +
-                           " diff_ids");
+        return Error{candidate.label + " lists " + std::to_string(manifest_layers.size()) +
+                     " layers, but the image config lists " +
+                     std::to_string(config.diff_ids.size()) + " diff_ids"};
     }
 
     std::vector<ResolvedLayer> layers;
+    // Every layer blob read, by diff_id: made once, at the first diff_id the manifest's layer
+    // at its position does not hash to.
+    std::unordered_map<std::string, const Layer*> by_diff_id;
+    bool indexed = false;
     for (size_t i = 0; i < config.diff_ids.size(); ++i) {
         const std::string& diff_id = config.diff_ids[i];
-        if (i < manifest_layers.size() && diff_id_of(*manifest_layers[i].blob) == diff_id) {
+        if (diff_id_of(*manifest_layers[i].blob) == diff_id) {
             layers.push_back(manifest_layers[i]);
             continue;
         }
-        auto all = store.layers_read();
-        auto found = std::find_if(all.begin(), all.end(), [&](const Layer* layer) {
-            return diff_id_of(*layer) == diff_id;
-        });
-        if (found != all.end()) {
-            layers.push_back({*found, "", ""});
+        if (!indexed) {
+            for (const Layer* layer : store.layers_read()) {
+                by_diff_id.try_emplace(diff_id_of(*layer), layer);
+            }
+            indexed = true;
+        }
+        if (auto found = by_diff_id.find(diff_id); found != by_diff_id.end()) {
+            layers.push_back({found->second, "", ""});
             continue;
         }
-        if (i < manifest_layers.size()) {
-            warnings.push_back("layer " + std::to_string(i) + " content hashes to " +
-                               diff_id_of(*manifest_layers[i].blob) + ", config diff_id is " +
-                               diff_id);
-            layers.push_back(manifest_layers[i]);
-            continue;
-        }
-        return Error{"config lists " + std::to_string(config.diff_ids.size()) +
-                     " diff_ids, but no layer in the archive hashes to " + diff_id};
+        warnings.push_back("layer " + std::to_string(i) + " content hashes to " +
+                           diff_id_of(*manifest_layers[i].blob) + ", config diff_id is " + diff_id);
+        layers.push_back(manifest_layers[i]);
     }
     return layers;
 }
@@ -381,31 +418,16 @@ Result<ImageConfig> load_config(BlobStore& store, const Candidate& candidate, st
     if (!document) {
         return Error{document.error()};
     }
-    return parse_image_config(*document);
+    auto config = parse_image_config(*document);
+    if (config && config->diff_ids.size() > kMaxLayers) {
+        return Error{"image config lists " + std::to_string(config->diff_ids.size()) +
+                     " diff_ids; more than the " + std::to_string(kMaxLayers) +
+                     " layers hale analyses"};
+    }
+    return config;
 }
 
-}  // namespace
-
-Result<Platform> parse_platform(const std::string& text) {
-    std::vector<std::string> parts;
-    size_t start = 0;
-    while (start <= text.size()) {
-        size_t slash = std::min(text.find('/', start), text.size());
-        parts.push_back(text.substr(start, slash - start));
-        start = slash + 1;
-    }
-    if (parts.size() == 1) {
-        parts.insert(parts.begin(), "linux");
-    }
-    if (parts.size() > 3 ||
-        std::any_of(parts.begin(), parts.end(), [](const auto& p) { return p.empty(); })) {
-        return Error{"invalid platform '" + text +
-                     "': expected os/arch[/variant], e.g. linux/amd64"};
-    }
-    return Platform{parts[0], parts[1], parts.size() == 3 ? parts[2] : ""};
-}
-
-Result<ResolvedImage> resolve_image(BlobStore& store, const ResolveOptions& options) {
+Result<ResolvedImage> resolve_in(BlobStore& store, const ResolveOptions& options) {
     ResolvedImage image;
     const std::string* legacy_text = store.document("manifest.json");
     const std::string* index_text = store.document("index.json");
@@ -491,6 +513,36 @@ Result<ResolvedImage> resolve_image(BlobStore& store, const ResolveOptions& opti
     image.manifest_digest = chosen.manifest_digest;
     image.platform =
         platform_string(image.config.os, image.config.architecture, image.config.variant);
+    return image;
+}
+
+}  // namespace
+
+Result<Platform> parse_platform(const std::string& text) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t slash = std::min(text.find('/', start), text.size());
+        parts.push_back(text.substr(start, slash - start));
+        start = slash + 1;
+    }
+    if (parts.size() == 1) {
+        parts.insert(parts.begin(), "linux");
+    }
+    if (parts.size() > 3 ||
+        std::any_of(parts.begin(), parts.end(), [](const auto& p) { return p.empty(); })) {
+        return Error{"invalid platform '" + text +
+                     "': expected os/arch[/variant], e.g. linux/amd64"};
+    }
+    return Platform{parts[0], parts[1], parts.size() == 3 ? parts[2] : ""};
+}
+
+Result<ResolvedImage> resolve_image(BlobStore& store, const ResolveOptions& options) {
+    auto image = resolve_in(store, options);
+    // A limit the store ran into while reading on demand explains whatever failed after it.
+    if (!store.limit_error().empty()) {
+        return Error{store.limit_error()};
+    }
     return image;
 }
 

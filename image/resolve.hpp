@@ -13,6 +13,9 @@
 
 namespace hale::image {
 
+// Docker refuses images deeper than 127 layers; far more is not an image anyone built.
+constexpr size_t kMaxLayers = 4096;
+
 struct Platform {
     std::string os;
     std::string architecture;
@@ -53,7 +56,8 @@ struct ResolveOptions {
     std::optional<Platform> platform;
 };
 
-// An error means the archive is not an image, or is inconsistent in a way no choice fixes.
+// An error means the archive is not an image, or is inconsistent in a way no choice fixes, or
+// lists more than kMaxLayers layers.
 probes::Result<ResolvedImage> resolve_image(BlobStore& store, const ResolveOptions& options);
 
 }  // namespace hale::image

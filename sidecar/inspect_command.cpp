@@ -5,14 +5,15 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "image/gates.hpp"
 #include "image/inspect.hpp"
+#include "probes/text.hpp"
 #include "sidecar/commands.hpp"
 #include "sidecar/inspect_render.hpp"
 
@@ -172,11 +173,18 @@ std::string dump(const nlohmann::ordered_json& value) {
 }
 
 bool write_report(const std::string& path, const InspectOutcome& outcome, size_t top) {
-    std::ofstream file(path, std::ios::trunc);
-    file << dump(render_report_file(outcome, top)) << "\n";
-    file.close();
-    if (!file) {
-        std::fprintf(stderr, "hale inspect: cannot write %s\n", path.c_str());
+    std::string text = dump(render_report_file(outcome, top)) + "\n";
+    std::FILE* file = std::fopen(path.c_str(), "w");
+    int error = file == nullptr ? errno : 0;
+    if (file != nullptr && std::fwrite(text.data(), 1, text.size(), file) != text.size()) {
+        error = errno != 0 ? errno : EIO;
+    }
+    if (file != nullptr && std::fclose(file) != 0 && error == 0) {
+        error = errno != 0 ? errno : EIO;
+    }
+    if (error != 0) {
+        std::fprintf(stderr, "hale inspect: cannot write %s: %s\n", printable(path).c_str(),
+                     probes::describe_errno(error).c_str());
         return false;
     }
     return true;

@@ -143,3 +143,40 @@ def tar_header(name: str, size: int, kind: bytes = b"0") -> bytes:
     block[257:265] = b"ustar\x0000"
     block[148:156] = b"%06o\0 " % sum(block)
     return bytes(block)
+
+
+def empty_entries_layer(names) -> bytes:
+    """A layer tar of empty files, and of directories for names ending in "/", written header by
+    header (fast enough for hundreds of thousands of entries; names under 100 bytes)."""
+    out = bytearray()
+    for name in names:
+        out += tar_header(name, 0, b"5" if name.endswith("/") else b"0")
+    return bytes(out + b"\0" * (2 * BLOCK))
+
+
+def pax_record(key: str, value) -> bytes:
+    body = f" {key}={value}\n".encode()
+    length = len(body) + 1
+    while len(str(length).encode()) + len(body) != length:
+        length += 1
+    return str(length).encode() + body
+
+
+def sparse_entry(name: str, size: int, blocks, uid=0) -> bytes:
+    """A sparse file as GNU tar's PAX format 0.1 writes it: `blocks` are (offset, bytes), `size`
+    the file's size with its holes."""
+    records = (pax_record("GNU.sparse.size", size) +
+               pax_record("GNU.sparse.numblocks", len(blocks)) +
+               pax_record("GNU.sparse.map", ",".join(f"{o},{len(d)}" for o, d in blocks)))
+    stored = b"".join(data for _, data in blocks)
+    header = bytearray(tar_header(name, len(stored)))
+    if uid:
+        header[108:116] = header[116:124] = b"%07o\0" % uid
+        header[148:156] = b" " * 8
+        header[148:156] = b"%06o\0 " % sum(header)
+    return (tar_header("PaxHeaders/" + name[:80], len(records), b"x") + padded(records) +
+            bytes(header) + padded(stored))
+
+
+def padded(data: bytes) -> bytes:
+    return data + b"\0" * ((BLOCK - len(data) % BLOCK) % BLOCK)

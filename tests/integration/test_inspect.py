@@ -56,9 +56,13 @@ def rss_bound(hale_bin, tmp_path_factory):
 
 
 def one_line_error(run):
-    lines = run.stderr.strip().splitlines()
-    assert len(lines) == 1, run
-    assert lines[0].startswith("hale inspect: "), run
+    return one_line_error_text(run.stderr, run)
+
+
+def one_line_error_text(stderr, context=None):
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, context or stderr
+    assert lines[0].startswith("hale inspect: "), context or stderr
     return lines[0]
 
 
@@ -128,7 +132,7 @@ def test_missing_file_exits_2_with_one_line(hale):
     assert run.code == 2
     assert one_line_error(run) == (
         "hale inspect: /nonexistent/image.tar: cannot open /nonexistent/image.tar: "
-        "No such file or directory")
+        "no such file or directory")
     assert run.stdout == ""
 
 
@@ -358,6 +362,18 @@ def test_deeply_nested_json_exits_2(hale, write):
     assert "nested deeper than 64 levels" in one_line_error(run)
 
 
+def test_json_of_millions_of_values_exits_2(hale, write):
+    config = b"[" + b"0," * 2_000_000 + b"0]"
+    outer = images.tar_of([("manifest.json", b'[{"Config":"c.json","Layers":[]}]'),
+                           ("c.json", config)])
+    path = write("values.tar", outer)
+    run = hale("inspect", path)
+    assert run.code == 2, run
+    assert one_line_error(run) == (
+        f"hale inspect: {path}: invalid image config: more than 262144 values; "
+        "real ones hold a few thousand")
+
+
 def test_many_times_gzipped_archive_is_read_or_refused(hale, write):
     data = images.ghost_archive()
     for _ in range(30):
@@ -402,17 +418,22 @@ def test_gzip_bomb_gives_a_bounded_report(hale_bin, write, rss_bound):
     assert time.monotonic() - start < 60
 
 
-def zstd_rle_bomb(gib=4):
-    """A zstd frame of RLE blocks: 4 bytes of input per 128 KiB of zeros, after a raw block
-    holding a tar header that claims a file as large as the frame."""
+def zstd_rle_frame(head: bytes, zeros: int) -> bytes:
+    """A zstd frame of `head` in a raw block, then `zeros` zero bytes (a multiple of 128 KiB)
+    as RLE blocks: 4 bytes of input per 128 KiB of output."""
     block = 128 * 1024
-    count = (gib << 30) // block
+    count = zeros // block
     frame = bytes([0x28, 0xB5, 0x2F, 0xFD, 0x00, 0x38])  # no checksum, 128 KiB window
-    header = images.tar_header("zeros", count * block)
-    frame += (len(header) << 3).to_bytes(3, "little") + header  # raw block
+    frame += (len(head) << 3).to_bytes(3, "little") + head  # raw block
     rle = ((block << 3) | (1 << 1)).to_bytes(3, "little") + b"\0"
     last = ((block << 3) | (1 << 1) | 1).to_bytes(3, "little") + b"\0"
     return frame + rle * (count - 1) + last
+
+
+def zstd_rle_bomb(gib=4):
+    """A zstd layer of a tar header that claims a file as large as the frame, then zeros."""
+    size = gib << 30
+    return zstd_rle_frame(images.tar_header("zeros", size), size)
 
 
 def test_zstd_bomb_is_stopped_with_exit_2(hale_bin, write, rss_bound):
@@ -428,3 +449,160 @@ def test_zstd_bomb_is_stopped_with_exit_2(hale_bin, write, rss_bound):
     assert code == 2, err
     assert "decompression bomb" in err
     assert rss < rss_bound
+
+
+def test_zstd_outer_stream_bomb_is_stopped_with_exit_2(hale_bin, write, rss_bound):
+    # The whole archive is the bomb: an uncompressed layer of 4 GiB of zeros, zstd-compressed
+    # around it, so no layer is compressed and only the outer stream expands.
+    zeros = 4 << 30
+    inner = images.tar_header("zeros", zeros - 2048)
+    outer = images.tar_header("l/layer.tar", zeros - 512)
+    path = write("outer.tar.zst", zstd_rle_frame(outer + inner, zeros))
+    code, _, err, rss = peak_rss(hale_bin, "inspect", path)
+    assert code == 2, err
+    assert "l/layer.tar: decompressed data exceeds 10000 times" in err
+    assert rss < rss_bound
+
+
+def test_names_that_fill_a_block_of_names_exactly_are_read(hale, write):
+    # /etc, /etc/passwd and /etc/group (interned for findings) and /dd take 16 bytes of names:
+    # 65,535 names of 16 bytes then fill the first 1 MiB block to its last byte.
+    names = ["dd/"] + [f"dd/{i:016d}" for i in range(69_999)]
+    last = f"dd/{69_999:016d}"  # named after the block boundary, deleted in layer 1
+    files = (images.empty_entries_layer(names)[:-1024] + images.tar_header(last, 100) +
+             b"x" * 100 + b"\0" * (412 + 1024))
+    layers = [files, images.empty_entries_layer([f"dd/.wh.{69_999:016d}"])]
+    path = write("names.tar", images.docker_archive(layers))
+    run = hale("inspect", "--json", path)
+    assert run.code == 0, run
+    report = json.loads(run.stdout)
+    assert report["layers"][0]["files"] == 70_000
+    assert [p["path"] for p in report["paths"]] == [f"/dd/{69_999:016d}"]
+
+
+def test_sparse_file_with_a_far_hole_exits_2(hale_bin, write, rss_bound):
+    far = 64 << 30
+    layer = images.sparse_entry("far", far + 1, [(far, b"x")]) + b"\0" * 1024
+    path = write("sparse.tar", images.docker_archive([layer]))
+    code, _, err, rss = peak_rss(hale_bin, "inspect", path)
+    assert code == 2, err
+    assert "holes of sparse files exceed 10000 times" in one_line_error_text(err)
+    assert rss < rss_bound
+
+
+def test_sparse_map_of_millions_of_blocks_exits_2(hale_bin, write, rss_bound):
+    # GNU tar's PAX 1.0 format keeps the map in the entry's data, which libarchive reads whole
+    # with the header: 64 MiB of map (64 KiB gzipped) would take 750 MiB of block lists.
+    blocks = 16 << 20
+    data = b"%d\n" % blocks + b"0\n0\n" * blocks
+    data += b"\0" * ((512 - len(data) % 512) % 512)
+    records = (images.pax_record("GNU.sparse.major", 1) + images.pax_record("GNU.sparse.minor", 0)
+               + images.pax_record("GNU.sparse.name", "db")
+               + images.pax_record("GNU.sparse.realsize", 1))
+    layer = (images.tar_header("PaxHeaders/db", len(records), b"x") + images.padded(records) +
+             images.tar_header("GNUSparseFile.0/db", len(data)) + data + b"\0" * 1024)
+    path = write("sparse-map.tar", images.docker25_archive([layer], compress=True))
+    code, _, err, rss = peak_rss(hale_bin, "inspect", path)
+    assert code == 2, err
+    assert "a tar header (sparse map, long names, extended attributes) takes more than" in (
+        one_line_error_text(err))
+    assert rss < rss_bound
+
+
+def test_sparse_copy_of_a_file_is_a_ghost_of_its_plain_copy(hale, write):
+    # The sparse copy stores only the payload: the hole after it must count as zeros too.
+    data = b"\0" * 8192 + b"payload" + b"\0" * 8185
+    plain = images.layer(("app/db", data))
+    sparse = images.sparse_entry("app/db", len(data), [(8192, b"payload")], uid=1000)
+    path = write("sparse-ghost.tar", images.docker_archive(
+        [plain, sparse + b"\0" * 1024], commands=images.GHOST_COMMANDS))
+    run = hale("inspect", "--json", path)
+    assert run.code == 0, run
+    ghosts = json.loads(run.stdout)["ghosts"]
+    assert [(g["path"], g["reason"]) for g in ghosts] == [
+        ("/app/db", "owner 0:0->1000:1000, identical sha256")]
+
+
+def large_directory_hidden_again_and_again(shape, count=150_000):
+    """Layer 0: a directory of `count` files. Layer 1 hides it `count` times over, by repeating
+    the opaque marker or by replacing the directory with a file and back."""
+    files = images.empty_entries_layer(["d/"] + [f"d/f{i:07d}" for i in range(count)])
+    if shape == "opaque":
+        hiding = images.tar_header("d/.wh..wh..opq", 0) * count
+    else:
+        hiding = (images.tar_header("d", 0) + images.tar_header("d/", 0, b"5")) * (count // 2)
+    return gzip.compress(images.docker_archive([files, hiding + b"\0" * 1024]),
+                         compresslevel=1, mtime=0)
+
+
+@pytest.mark.parametrize("shape", ["opaque", "file-over-directory"])
+def test_hiding_a_large_directory_again_and_again_takes_one_pass(hale, write, shape):
+    # Each hiding used to walk every name ever seen in the directory: 150,000 x 150,000 steps.
+    path = write("hide.tar.gz", large_directory_hidden_again_and_again(shape))
+    run = hale("inspect", "--json", path)
+    assert run.code == 0, run
+    report = json.loads(run.stdout)
+    assert report["layers"][0]["files"] == 150_000
+    assert report["final_bytes"] == 0
+
+
+def test_documents_beyond_their_budget_exit_2(hale_bin, write):
+    # 40 JSON documents of 10 MiB each, as concatenated gzip members: 400 KB on disk.
+    size = 10 * MIB
+    body = gzip.compress(b"{" + b" " * (size - 2) + b"}", compresslevel=9, mtime=0)
+    data = b"".join(gzip.compress(images.tar_header(f"doc{i}.json", size), mtime=0) + body
+                    for i in range(40))
+    path = write("docs.tar.gz", data + gzip.compress(b"\0" * 1024, mtime=0))
+    code, _, err, rss = peak_rss(hale_bin, "inspect", path)
+    assert code == 2, err
+    assert "exceed 67108864 bytes in total" in one_line_error_text(err)
+    _, _, _, floor = peak_rss(hale_bin, "inspect", write("tiny.tar", images.ghost_archive()))
+    assert rss < floor + 64 * MIB + 2 * size
+
+
+def test_deep_names_beyond_the_path_budget_exit_2(hale, write):
+    # 2,000 entries of 250 components each would intern half a million path nodes.
+    deep = "/".join(["a"] * 249)
+    layer = images.layer(*[(f"e{i}/{deep}", b"") for i in range(2000)])
+    run = hale("inspect", write("deep.tar", images.docker_archive([layer])))
+    assert run.code == 2, run
+    assert "path components, more than the" in one_line_error(run)
+
+
+def test_thousands_of_tiny_layers_stay_within_the_memory_bound(hale_bin, write, rss_bound):
+    layers = [images.tar_header(f"f{i}", 0) + b"\0" * 1024 for i in range(3000)]
+    items = [(f"l{i}/layer.tar", data) for i, data in enumerate(layers)]
+    code, _, err, rss = peak_rss(hale_bin, "inspect", write("tiny-layers.tar",
+                                                            images.tar_of(items)))
+    assert code == 2, err
+    assert "not an image archive" in err
+    assert rss < rss_bound
+
+
+def test_device_is_refused_rather_than_read(hale):
+    run = hale("inspect", "/dev/null")
+    assert run.code == 2, run
+    assert one_line_error(run) == (
+        "hale inspect: /dev/null: cannot read /dev/null: not a regular file or a pipe")
+
+
+def test_pipe_named_as_a_path_is_read_to_its_end(hale_bin):
+    # What `hale inspect <(docker save app)` hands over.
+    read_end, write_end = os.pipe()
+    proc = subprocess.Popen([hale_bin, "inspect", "--json", f"/dev/fd/{read_end}"],
+                            pass_fds=[read_end], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.close(read_end)
+    with os.fdopen(write_end, "wb") as pipe:
+        pipe.write(images.ghost_archive())
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert json.loads(out)["wasted_bytes"] == 4096
+
+
+def test_report_that_cannot_be_written_exits_2_with_the_reason(hale, write, tmp_path):
+    path = write("img.tar", images.ghost_archive())
+    target = tmp_path / "missing" / "report.json"
+    run = hale("inspect", "--report", str(target), path)
+    assert run.code == 2, run
+    assert run.stderr.strip() == (
+        f"hale inspect: cannot write {target}: no such file or directory")

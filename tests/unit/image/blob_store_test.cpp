@@ -1,5 +1,7 @@
 #include "image/blob_store.hpp"
 
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
 
 #include "tests/unit/image/image_builder.hpp"
@@ -146,6 +148,57 @@ BOOST_AUTO_TEST_CASE(entries_beyond_the_limit_across_layers_end_the_read) {
                "y/layer.tar: more than 3 entries (raise --max-entries if the image is genuine)");
 }
 
+BOOST_AUTO_TEST_CASE(entries_of_the_archive_itself_count_toward_the_limit) {
+    ReadOptions options;
+    options.limits.max_entries = 10;
+    std::vector<ArchiveItem> items;
+    for (int i = 0; i < 20; ++i) {
+        items.push_back({"id" + std::to_string(i) + "/VERSION", "1.0", ""});
+    }
+    auto store = read(hale::test::tar_of(items), 1 << 16, options);
+    BOOST_TEST_REQUIRE(!store.ok());
+    BOOST_TEST(store.error() ==
+               "id10/VERSION: more than 10 entries (raise --max-entries if the image is genuine)");
+}
+
+BOOST_AUTO_TEST_CASE(documents_beyond_the_total_budget_end_the_read) {
+    ReadOptions options;
+    options.document_budget = 1000;
+    std::string document = "{" + std::string(600, ' ') + "}";
+    auto store = read(hale::test::tar_of({{"a.json", document, ""}, {"b.json", document, ""}}),
+                      1 << 16, options);
+    BOOST_TEST_REQUIRE(!store.ok());
+    BOOST_TEST(store.error() ==
+               "b.json: documents (manifests, configs, indexes) exceed 1000 bytes in total; real "
+               "ones take a few KiB");
+}
+
+BOOST_AUTO_TEST_CASE(layout_directory_documents_beyond_the_budget_set_the_limit_error) {
+    std::string dir = hale::test::temp_directory("store-budget");
+    std::string document = "{" + std::string(600, ' ') + "}";
+    hale::test::write_directory(dir, {{"a.json", document, ""}, {"b.json", document, ""}});
+    ReadOptions options;
+    options.document_budget = 1000;
+    auto store = hale::image::open_image(dir, options);
+    BOOST_TEST_REQUIRE(store.ok());
+    BOOST_TEST((*store)->document("a.json") != nullptr);
+    BOOST_TEST((*store)->document("b.json") == nullptr);
+    BOOST_TEST((*store)->limit_error().find("b.json: documents") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(decompressed_outer_stream_is_charged_to_the_expansion_budget) {
+    ReadOptions options;
+    options.limits.bomb_floor = 1 << 20;
+    options.limits.max_ratio = 100;
+    std::string tar = hale::test::tar_of({{"x/VERSION", std::string(8 << 20, '\0'), ""}});
+    auto store = read(hale::test::zstd(tar), 512, options);
+    BOOST_TEST_REQUIRE(!store.ok());
+    BOOST_TEST(store.error() == "x/VERSION: decompressed data exceeds 100 times the archive's " +
+                                    std::to_string(hale::test::zstd(tar).size()) +
+                                    " bytes (decompression bomb?)",
+               hale::test::why(store));
+}
+
 BOOST_AUTO_TEST_CASE(layout_directory_reads_blobs_on_demand) {
     std::string dir = hale::test::temp_directory("store");
     hale::test::write_directory(dir, {{"index.json", "{}", ""},
@@ -166,11 +219,31 @@ BOOST_AUTO_TEST_CASE(layout_directory_reads_blobs_on_demand) {
     BOOST_TEST(*missing == nullptr);
 }
 
+BOOST_AUTO_TEST_CASE(device_is_refused_rather_than_read) {
+    auto store = hale::image::open_image("/dev/null", {});
+    BOOST_TEST_REQUIRE(!store.ok());
+    BOOST_TEST(store.error() == "cannot read /dev/null: not a regular file or a pipe");
+}
+
+BOOST_AUTO_TEST_CASE(pipe_is_read_to_its_end) {
+    std::string archive = sample_archive();
+    int fds[2];
+    BOOST_TEST_REQUIRE(::pipe(fds) == 0);
+    BOOST_TEST_REQUIRE(archive.size() < 65536u);  // fits in the pipe's buffer
+    BOOST_TEST_REQUIRE(::write(fds[1], archive.data(), archive.size()) ==
+                       static_cast<ssize_t>(archive.size()));
+    ::close(fds[1]);
+    auto store = hale::image::open_image("/dev/fd/" + std::to_string(fds[0]), {});
+    ::close(fds[0]);
+    BOOST_TEST_REQUIRE(store.ok(), hale::test::why(store));
+    BOOST_TEST((*store)->document("manifest.json") != nullptr);
+}
+
 BOOST_AUTO_TEST_CASE(missing_path_is_a_one_line_error) {
     auto store = hale::image::open_image("/nonexistent/hale/image.tar", {});
     BOOST_TEST_REQUIRE(!store.ok());
     BOOST_TEST(store.error() ==
-               "cannot open /nonexistent/hale/image.tar: No such file or directory");
+               "cannot open /nonexistent/hale/image.tar: no such file or directory");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -19,8 +19,9 @@ struct Stack {
     Stack& layer(const std::string& tar) {
         hale::test::MemorySource source(tar);
         hale::image::PeekSource peek(source);
-        uint64_t entries = 0;
-        auto read = hale::image::read_layer(peek, "l", paths, {}, entries);
+        hale::image::ReadBudget budget{hale::image::LayerLimits{}};
+        budget.bytes().add_stored(tar.size());
+        auto read = hale::image::read_layer(peek, "l", paths, budget);
         if (!read) {
             throw std::runtime_error(read.error());
         }

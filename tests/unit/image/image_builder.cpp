@@ -177,14 +177,27 @@ std::string TarBuilder::build(bool end) const {
         for (const auto& [key, value] : entry.xattrs) {
             pax += pax_record("SCHILY.xattr." + key, value);
         }
+        std::string content = entry.content;
+        if (!entry.sparse_blocks.empty()) {
+            std::string map;
+            content.clear();
+            for (const auto& [offset, data] : entry.sparse_blocks) {
+                map += (map.empty() ? "" : ",") + std::to_string(offset) + "," +
+                       std::to_string(data.size());
+                content += data;
+            }
+            pax += pax_record("GNU.sparse.size", std::to_string(entry.sparse_size));
+            pax += pax_record("GNU.sparse.numblocks", std::to_string(entry.sparse_blocks.size()));
+            pax += pax_record("GNU.sparse.map", map);
+        }
         if (!pax.empty()) {
             TarEntry pax_entry;
             out += header("PaxHeaders/x", 'x', pax.size(), pax_entry, "");
             out += padded(pax);
         }
-        uint64_t size = entry.header_size.value_or(entry.content.size());
+        uint64_t size = entry.header_size.value_or(content.size());
         out += header(entry.name.substr(0, 99), entry.type, size, entry, entry.link.substr(0, 99));
-        out += padded(entry.content);
+        out += padded(content);
     }
     if (end) {
         out += std::string(2 * kBlock, '\0');
@@ -348,7 +361,7 @@ std::vector<ArchiveItem> oci_layout(const ImageSpec& image, const OciOptions& op
         Blob other_manifest = blob(Json{{"schemaVersion", 2},
                                         {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
                                         {"config", descriptor(other_config)},
-                                        {"layers", Json::array()}}
+                                        {"layers", layer_descriptors}}
                                        .dump(),
                                    "application/vnd.oci.image.manifest.v1+json");
         if (extra.blobs_present) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "image/byte_source.hpp"
@@ -24,6 +25,10 @@ struct TarEntry {
     std::string link;
     std::map<std::string, std::string> xattrs;  // written as PAX SCHILY.xattr records
     std::optional<uint64_t> header_size;        // a size to claim instead of the content's
+    // A sparse file (PAX GNU.sparse 0.1): its data blocks by offset, and its size with the
+    // holes; `content` is then ignored.
+    std::vector<std::pair<uint64_t, std::string>> sparse_blocks;
+    uint64_t sparse_size = 0;
 };
 
 class TarBuilder {

@@ -25,8 +25,9 @@ ReadResult read(const std::string& blob, size_t chunk = 1 << 16, LayerLimits lim
     ReadResult result;
     MemorySource source(blob, chunk);
     PeekSource peek(source);
-    uint64_t entries = 0;
-    result.layer = hale::image::read_layer(peek, "layer", result.paths, limits, entries);
+    hale::image::ReadBudget budget(limits);
+    budget.bytes().add_stored(blob.size());
+    result.layer = hale::image::read_layer(peek, "layer", result.paths, budget);
     return result;
 }
 
@@ -175,7 +176,7 @@ BOOST_AUTO_TEST_CASE(names_clean_as_rooted_paths) {
                            .file("../../etc/passwd", "3")
                            .file("d/../e", "4")
                            .build());
-    BOOST_TEST_REQUIRE(result.layer.ok());
+    BOOST_TEST_REQUIRE(result.layer.ok(), hale::test::why(result.layer));
     std::vector<std::string> names;
     for (size_t i = 0; i < (*result.layer)->entries.size(); ++i) {
         names.push_back(result.paths.path((*result.layer)->entries[i].node));
@@ -232,6 +233,178 @@ BOOST_AUTO_TEST_CASE(layer_expanding_beyond_the_ratio_is_stopped) {
     auto result = read(hale::test::zstd(tar), 1 << 16, limits);
     BOOST_TEST_REQUIRE(!result.layer.ok());
     BOOST_TEST(result.layer.error().find("decompression bomb") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(sparse_file_hashes_like_the_same_file_stored_plainly) {
+    // The hole after the last data block counts as much as the ones between blocks.
+    TarEntry sparse;
+    sparse.name = "sparse";
+    sparse.sparse_blocks = {{4096, "hello"}, {9000, "world"}};
+    sparse.sparse_size = 20000;
+    std::string plain(20000, '\0');
+    plain.replace(4096, 5, "hello");
+    plain.replace(9000, 5, "world");
+    auto result = read(TarBuilder().add(sparse).file("plain", plain).build());
+    BOOST_TEST_REQUIRE(result.layer.ok(), hale::test::why(result.layer));
+    BOOST_TEST(entry_at(result, "/sparse").size == 20000u);
+    BOOST_TEST(entry_at(result, "/sparse").content == entry_at(result, "/plain").content);
+}
+
+BOOST_AUTO_TEST_CASE(holes_beyond_the_expansion_budget_stop_the_read) {
+    TarEntry sparse;
+    sparse.name = "far";
+    sparse.sparse_blocks = {{uint64_t{4} << 30, "x"}};
+    sparse.sparse_size = (uint64_t{4} << 30) + 1;
+    LayerLimits limits;
+    limits.bomb_floor = 1 << 20;
+    limits.max_ratio = 100;
+    auto result = read(TarBuilder().add(sparse).build(), 1 << 16, limits);
+    BOOST_TEST_REQUIRE(!result.layer.ok());
+    BOOST_TEST(result.layer.error().find("holes of sparse files exceed 100 times") == 0u,
+               hale::test::why(result.layer));
+}
+
+BOOST_AUTO_TEST_CASE(hole_after_the_last_block_is_charged_to_the_budget) {
+    TarEntry sparse;
+    sparse.name = "tail";
+    sparse.sparse_blocks = {{0, "x"}};
+    sparse.sparse_size = uint64_t{4} << 30;
+    LayerLimits limits;
+    limits.bomb_floor = 1 << 20;
+    limits.max_ratio = 100;
+    auto result = read(TarBuilder().add(sparse).build(), 1 << 16, limits);
+    BOOST_TEST_REQUIRE(!result.layer.ok());
+    BOOST_TEST(result.layer.error().find("holes of sparse files") == 0u,
+               hale::test::why(result.layer));
+}
+
+BOOST_AUTO_TEST_CASE(expansion_budget_is_shared_by_the_layers_of_an_archive) {
+    // Each layer alone stays under the floor; together they pass it.
+    std::string tar = TarBuilder().file("zeros", std::string(600 << 10, '\0')).build();
+    std::string blob = hale::test::zstd(tar);
+    LayerLimits limits;
+    limits.bomb_floor = 1 << 20;
+    limits.max_ratio = 100;
+    hale::image::ReadBudget budget(limits);
+    PathTable paths;
+    for (int i = 0; i < 2; ++i) {
+        budget.bytes().add_stored(blob.size());
+        MemorySource source(blob);
+        PeekSource peek(source);
+        auto layer = hale::image::read_layer(peek, "layer", paths, budget);
+        BOOST_TEST_REQUIRE(layer.ok() == (i == 0), hale::test::why(layer));
+    }
+    BOOST_TEST(budget.spent());
+}
+
+BOOST_AUTO_TEST_CASE(names_deeper_than_the_depth_limit_are_skipped_with_a_warning) {
+    std::string deep;
+    for (size_t i = 0; i <= PathTable::kMaxDepth; ++i) {
+        deep += "d/";
+    }
+    auto result = read(TarBuilder().file(deep + "f", "x").file("ok", "y").build());
+    BOOST_TEST_REQUIRE(result.layer.ok(), hale::test::why(result.layer));
+    const Layer& layer = **result.layer;
+    BOOST_TEST(layer.entries.size() == 1u);
+    BOOST_TEST(hale::test::joined(layer.warnings) ==
+               "skipped 1 entries with names deeper than 256 components");
+}
+
+BOOST_AUTO_TEST_CASE(path_components_beyond_the_budget_stop_the_read) {
+    LayerLimits limits;
+    limits.path_nodes_slack = 100;
+    limits.path_nodes_per_entry = 1;
+    TarBuilder tar;
+    for (int i = 0; i < 20; ++i) {
+        tar.file("e" + std::to_string(i) + "/a/b/c/d/e/f/g/h/i", "");
+    }
+    auto result = read(tar.build(), 1 << 16, limits);
+    BOOST_TEST_REQUIRE(!result.layer.ok());
+    BOOST_TEST(result.layer.error().find("path components, more than the") != std::string::npos,
+               hale::test::why(result.layer));
+}
+
+BOOST_AUTO_TEST_CASE(text_beyond_the_budget_stops_the_read) {
+    LayerLimits limits;
+    limits.text_slack = 1000;
+    limits.text_per_entry = 10;
+    auto result =
+        read(TarBuilder().symlink("link", std::string(2000, 't')).build(), 1 << 16, limits);
+    BOOST_TEST_REQUIRE(!result.layer.ok());
+    BOOST_TEST(result.layer.error().find("names, link targets and attributes of 1 entries") == 0u,
+               hale::test::why(result.layer));
+}
+
+namespace {
+
+std::string pax_record(const std::string& key, const std::string& value) {
+    std::string body = " " + key + "=" + value + "\n";
+    size_t length = body.size() + 1;
+    while (std::to_string(length).size() + body.size() != length) {
+        ++length;
+    }
+    return std::to_string(length) + body;
+}
+
+// A sparse file as GNU tar's PAX format 1.0 writes it: the map of `blocks` (offset, size)
+// leads the entry's data, which libarchive reads whole with the header.
+TarBuilder& sparse_1_0(TarBuilder& tar,
+                       const std::string& name,
+                       const std::vector<std::pair<uint64_t, uint64_t>>& blocks,
+                       uint64_t size) {
+    TarEntry pax;
+    pax.name = "PaxHeaders/" + name;
+    pax.type = 'x';
+    pax.content = pax_record("GNU.sparse.major", "1") + pax_record("GNU.sparse.minor", "0") +
+                  pax_record("GNU.sparse.name", name) +
+                  pax_record("GNU.sparse.realsize", std::to_string(size));
+    std::string map = std::to_string(blocks.size()) + "\n";
+    uint64_t stored = 0;
+    for (const auto& [offset, bytes] : blocks) {
+        map += std::to_string(offset) + "\n" + std::to_string(bytes) + "\n";
+        stored += bytes;
+    }
+    map.resize((map.size() + 511) / 512 * 512, '\0');
+    TarEntry data;
+    data.name = "GNUSparseFile.0/" + name;
+    data.content = map + std::string(stored, 'x');
+    return tar.add(pax).add(data);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(sparse_map_in_the_data_is_read) {
+    TarBuilder tar;
+    auto result = read(sparse_1_0(tar, "db", {{4096, 3}}, 8192).build());
+    BOOST_TEST_REQUIRE(result.layer.ok(), hale::test::why(result.layer));
+    BOOST_TEST(entry_at(result, "/db").size == 8192u);
+}
+
+BOOST_AUTO_TEST_CASE(sparse_map_larger_than_a_header_may_take_stops_the_read) {
+    // Each "0\n0\n" block costs libarchive about 50 bytes: a map of a few hundred MB held
+    // whole would take GiBs.
+    std::vector<std::pair<uint64_t, uint64_t>> blocks(600'000, {0, 0});
+    TarBuilder tar;
+    auto result = read(sparse_1_0(tar, "db", blocks, 1).build());
+    BOOST_TEST_REQUIRE(!result.layer.ok());
+    BOOST_TEST(result.layer.error() ==
+               "a tar header (sparse map, long names, extended attributes) takes more than "
+               "2097152 bytes; real ones take a few KiB");
+}
+
+BOOST_AUTO_TEST_CASE(data_of_a_skipped_entry_does_not_count_as_header) {
+    std::string long_name(PathTable::kMaxPath + 1, 'n');
+    TarEntry skipped;
+    skipped.name = long_name;
+    skipped.content = std::string(3 << 20, 'x');
+    // The name lives in a pax record, as tar writes names over 100 bytes.
+    TarEntry pax;
+    pax.name = "PaxHeaders/long";
+    pax.type = 'x';
+    pax.content = pax_record("path", long_name);
+    auto result = read(TarBuilder().add(pax).add(skipped).file("after", "y").build());
+    BOOST_TEST_REQUIRE(result.layer.ok(), hale::test::why(result.layer));
+    BOOST_TEST((*result.layer)->entries.size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(absurd_header_size_without_data_is_an_error) {

@@ -165,6 +165,47 @@ BOOST_AUTO_TEST_CASE(opaque_whiteout_hides_lower_children_whatever_its_place_in_
     BOOST_TEST(path->files == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(opaque_marker_repeated_in_a_layer_clears_the_directory_once) {
+    ImageReport report = inspect_layers({TarBuilder()
+                                             .dir("cache/")
+                                             .file("cache/a", std::string(300, 'a'))
+                                             .file("cache/b", std::string(700, 'b'))
+                                             .build(),
+                                         TarBuilder()
+                                             .file("cache/.wh..wh..opq", "")
+                                             .file("cache/new", std::string(50, 'n'))
+                                             .file("cache/.wh..wh..opq", "")
+                                             .file("cache/.wh..wh..opq", "")
+                                             .build()});
+    BOOST_TEST(report.wasted_bytes == 1000u);
+    BOOST_TEST(report.final_bytes == 50u);
+    const auto* path = hale::test::find_path(report, "/cache");
+    BOOST_TEST_REQUIRE(path != nullptr);
+    BOOST_TEST(path->files == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(directory_shown_again_after_a_whiteout_can_be_hidden_again) {
+    ImageReport report =
+        inspect_layers({TarBuilder().dir("d/").file("d/a", std::string(300, 'a')).build(),
+                        TarBuilder().file(".wh.d", "").file("d/b", std::string(700, 'b')).build(),
+                        TarBuilder().file(".wh.d", "").file("d/c", std::string(50, 'c')).build()});
+    BOOST_TEST(report.wasted_bytes == 1000u);
+    BOOST_TEST(report.final_bytes == 50u);
+}
+
+BOOST_AUTO_TEST_CASE(directory_replaced_by_a_file_again_and_again_ends_as_the_last_entry) {
+    ImageReport report =
+        inspect_layers({TarBuilder().dir("d/").file("d/a", std::string(300, 'a')).build(),
+                        TarBuilder()
+                            .file("d", "f")
+                            .dir("d/")
+                            .file("d/b", std::string(700, 'b'))
+                            .file("d", "g")
+                            .build()});
+    BOOST_TEST(report.wasted_bytes == 1001u);
+    BOOST_TEST(report.final_bytes == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(hard_link_keeps_content_shown_when_the_first_name_goes) {
     ImageReport report = inspect_layers({TarBuilder()
                                              .file("bin/tool", std::string(2000, 't'))

@@ -60,4 +60,35 @@ BOOST_AUTO_TEST_CASE(many_names_survive_index_growth) {
     BOOST_TEST(paths.lookup("dir7/file4508") == PathTable::kNone);
 }
 
+BOOST_AUTO_TEST_CASE(name_after_a_block_filled_exactly_reads_back_and_spares_the_first) {
+    // Names are stored in blocks of 1 MiB: 65,536 names of 16 bytes fill the first exactly.
+    PathTable paths;
+    auto name = [](int i) {
+        std::string text = std::to_string(i);
+        return std::string(16 - text.size(), 'n') + text;
+    };
+    for (int i = 0; i < 65536; ++i) {
+        paths.intern(name(i));
+    }
+    BOOST_TEST(paths.name_bytes() == uint64_t{1} << 20);
+    auto next = paths.intern("after-the-block");
+    BOOST_TEST_REQUIRE(next.has_value());
+    BOOST_TEST(paths.path(*next) == "/after-the-block");
+    BOOST_TEST(paths.path(paths.lookup(name(0))) == "/" + name(0));
+    BOOST_TEST(paths.path(paths.lookup(name(65535))) == "/" + name(65535));
+}
+
+BOOST_AUTO_TEST_CASE(names_deeper_than_the_depth_limit_are_refused) {
+    PathTable paths;
+    auto deep = [](size_t components) {
+        std::string text;
+        for (size_t i = 0; i < components; ++i) {
+            text += "d/";
+        }
+        return text;
+    };
+    BOOST_TEST(paths.intern(deep(PathTable::kMaxDepth)).has_value());
+    BOOST_TEST(!paths.intern(deep(PathTable::kMaxDepth + 1)).has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -171,6 +171,26 @@ BOOST_AUTO_TEST_CASE(layer_that_does_not_hash_to_its_diff_id_is_kept_with_a_warn
     BOOST_TEST(has_warning(*result.image, "layer 2 content hashes to"));
 }
 
+BOOST_AUTO_TEST_CASE(config_with_more_diff_ids_than_manifest_layers_is_refused) {
+    ImageSpec image = three_layers();
+    image.diff_ids = expected_ids(image);
+    image.diff_ids->push_back((*image.diff_ids)[0]);
+    auto result = resolve(hale::test::docker_archive(image));
+    BOOST_TEST_REQUIRE(!result.image.ok());
+    BOOST_TEST(result.image.error() ==
+               "manifest.json lists 3 layers, but the image config lists 4 diff_ids");
+}
+
+BOOST_AUTO_TEST_CASE(config_with_fewer_diff_ids_than_manifest_layers_is_refused) {
+    ImageSpec image = three_layers();
+    image.diff_ids = expected_ids(image);
+    image.diff_ids->pop_back();
+    auto result = resolve(hale::test::docker_archive(image));
+    BOOST_TEST_REQUIRE(!result.image.ok());
+    BOOST_TEST(result.image.error() ==
+               "manifest.json lists 3 layers, but the image config lists 2 diff_ids");
+}
+
 BOOST_AUTO_TEST_CASE(blob_that_does_not_hash_to_its_digest_is_kept_with_a_warning) {
     ImageSpec image = three_layers("gzip");
     auto items = hale::test::oci_layout(image);
@@ -271,6 +291,25 @@ BOOST_AUTO_TEST_CASE(deeply_nested_json_is_refused_before_parsing) {
     BOOST_TEST(result.image.error().find("nested deeper than") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(json_of_more_values_than_real_documents_hold_is_refused_before_parsing) {
+    std::string values = "[0";
+    for (int i = 0; i < 300000; ++i) {
+        values += ",0";
+    }
+    auto result = resolve({{"manifest.json", values + "]", ""}});
+    BOOST_TEST_REQUIRE(!result.image.ok());
+    BOOST_TEST(result.image.error() ==
+               "invalid manifest.json: more than 262144 values; real ones hold a few thousand");
+}
+
+BOOST_AUTO_TEST_CASE(commas_inside_strings_are_not_counted_as_values) {
+    std::string text = "[{\"Config\":\"" + std::string(300000, ',') + "\"}]";
+    auto result = resolve({{"manifest.json", text, ""}});
+    BOOST_TEST_REQUIRE(!result.image.ok());
+    BOOST_TEST(result.image.error().find("values") == std::string::npos,
+               hale::test::why(result.image));
+}
+
 BOOST_AUTO_TEST_CASE(index_that_lists_itself_ends) {
     // index.json -> blob A (an index) -> blob A again: visited once.
     std::string inner =
@@ -290,13 +329,60 @@ BOOST_AUTO_TEST_CASE(digest_with_path_characters_is_refused) {
     BOOST_TEST(result.image.error().find("invalid index: manifest digest") == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(platform_text_parses_with_and_without_os) {
+BOOST_AUTO_TEST_CASE(digest_with_bytes_beyond_ascii_is_refused) {
+    auto result =
+        resolve({{"index.json", "{\"manifests\":[{\"digest\":\"sha\u00e9256:ab\u00e9\"}]}", ""}});
+    BOOST_TEST_REQUIRE(!result.image.ok());
+    BOOST_TEST(result.image.error().find("invalid index: manifest digest") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(config_listing_more_diff_ids_than_hale_analyses_is_refused) {
+    ImageSpec image = three_layers();
+    image.diff_ids = std::vector<std::string>(5000, "sha256:" + std::string(64, 'f'));
+    auto result = resolve(hale::test::docker_archive(image));
+    BOOST_TEST_REQUIRE(!result.image.ok());
+    BOOST_TEST(result.image.error() ==
+               "image config lists 5000 diff_ids; more than the 4096 layers hale analyses");
+}
+
+BOOST_AUTO_TEST_CASE(manifest_listing_more_layers_than_hale_analyses_is_refused) {
+    std::string layers;
+    for (int i = 0; i < 5000; ++i) {
+        layers += std::string(layers.empty() ? "" : ",") + "\"l" + std::to_string(i) + ".tar\"";
+    }
+    auto result =
+        resolve({{"manifest.json", "[{\"Config\":\"c.json\",\"Layers\":[" + layers + "]}]", ""}});
+    BOOST_TEST_REQUIRE(!result.image.ok());
+    BOOST_TEST(result.image.error() ==
+               "manifest.json lists 5000 layers; more than the 4096 hale analyses");
+}
+
+BOOST_AUTO_TEST_CASE(layout_directory_over_its_document_budget_reports_the_budget) {
+    std::string dir = hale::test::temp_directory("resolve-budget");
+    hale::test::write_directory(dir, hale::test::oci_layout(three_layers()));
+    hale::image::ReadOptions options;
+    options.document_budget = 300;
+    auto store = hale::image::open_image(dir, options);
+    BOOST_TEST_REQUIRE(store.ok());
+    auto image = hale::image::resolve_image(**store, {});
+    BOOST_TEST_REQUIRE(!image.ok());
+    BOOST_TEST(image.error().find("exceed 300 bytes in total") != std::string::npos,
+               hale::test::why(image));
+}
+
+BOOST_AUTO_TEST_CASE(platform_with_a_variant_keeps_it) {
     auto full = hale::image::parse_platform("linux/arm/v7");
     BOOST_TEST_REQUIRE(full.ok());
     BOOST_TEST(full->variant == "v7");
+}
+
+BOOST_AUTO_TEST_CASE(platform_without_an_os_is_linux) {
     auto bare = hale::image::parse_platform("amd64");
     BOOST_TEST_REQUIRE(bare.ok());
     BOOST_TEST(bare->os == "linux");
+}
+
+BOOST_AUTO_TEST_CASE(platform_with_an_empty_part_is_refused) {
     BOOST_TEST(!hale::image::parse_platform("linux//x").ok());
 }
 
