@@ -1,5 +1,5 @@
-// Parsing the small JSON documents of image archives, which come from untrusted input: depth is
-// bounded before parsing, and fields are read through getters that never throw on wrong types.
+// Reading the small JSON documents of image archives, which come from untrusted input: parsed
+// within probes::parse_json_text's limits, read through getters that never throw on wrong types.
 #pragma once
 
 #include <cstdint>
@@ -9,15 +9,18 @@
 #include <string_view>
 #include <vector>
 
+#include "probes/json_text.hpp"
 #include "probes/result.hpp"
 
 namespace hale::image {
 
 // Ordered, like the JSON inspect prints, so one instantiation of the library serves both.
-using Json = nlohmann::ordered_json;
+using Json = probes::Json;
 
 // Parses `text`; `what` names the document in the error ("invalid manifest.json: ...").
-probes::Result<Json> parse_json(const std::string& text, const std::string& what);
+inline probes::Result<Json> parse_json(const std::string& text, const std::string& what) {
+    return probes::parse_json_text(text, what);
+}
 
 // The member `key` of an object, or nullptr (also when `value` is not an object).
 const Json* member(const Json& value, std::string_view key);

@@ -14,6 +14,7 @@
 #include "image/gates.hpp"
 #include "image/inspect.hpp"
 #include "probes/text.hpp"
+#include "sidecar/cli.hpp"
 #include "sidecar/commands.hpp"
 #include "sidecar/inspect_render.hpp"
 
@@ -39,11 +40,8 @@ struct Parsed {
     int exit_code = 0;
 };
 
-int usage_error(const std::string& message) {
-    std::fprintf(stderr, "hale inspect: %s\nusage: hale inspect [OPTIONS] IMAGE... (--help)\n",
-                 message.c_str());
-    return kUnreadable;
-}
+// A usage error exits 2 like an unreadable archive: neither is a verdict on the image.
+constexpr Usage kUsage{"inspect", "[OPTIONS] IMAGE...", kUnreadable};
 
 // dive reads ./.dive-ci in CI mode when it exists, and its defaults otherwise.
 probes::Result<image::DiveRules> dive_rules(const std::string& path,
@@ -95,55 +93,49 @@ Parsed parse_inspect_args(Args args) {
     app.add_option("--max-entries", max_entries,
                    "refuse archives with more file entries (default 5000000)");
 
-    std::reverse(args.begin(), args.end());  // CLI11 takes its argument vector reversed
-    try {
-        app.parse(args);
-    } catch (const CLI::CallForHelp&) {
-        std::fputs(app.help().c_str(), stdout);
-        return {std::nullopt, 0};
-    } catch (const CLI::ParseError& error) {
-        return {std::nullopt, usage_error(error.what())};
+    if (auto done = parse_flags(app, kUsage, std::move(args))) {
+        return {std::nullopt, *done};
     }
 
     if (std::count(config.sources.begin(), config.sources.end(), "-") > 1) {
-        return {std::nullopt, usage_error("stdin (-) can be read only once")};
+        return {std::nullopt, usage_error(kUsage, "stdin (-) can be read only once")};
     }
     if (!config.report_path.empty() && config.sources.size() != 1) {
-        return {std::nullopt, usage_error("--report writes the report of one image")};
+        return {std::nullopt, usage_error(kUsage, "--report writes the report of one image")};
     }
     config.options.read.limits.max_entries = max_entries;
     if (!platform.empty()) {
         auto parsed = image::parse_platform(platform);
         if (!parsed) {
-            return {std::nullopt, usage_error(parsed.error())};
+            return {std::nullopt, usage_error(kUsage, parsed.error())};
         }
         config.options.resolve.platform = *parsed;
     }
     if (!min_efficiency.empty()) {
         auto value = image::parse_ratio(min_efficiency, "--min-efficiency");
         if (!value) {
-            return {std::nullopt, usage_error(value.error())};
+            return {std::nullopt, usage_error(kUsage, value.error())};
         }
         config.gates.min_efficiency = *value;
     }
     if (!max_wasted.empty()) {
         auto value = image::parse_bytes(max_wasted);
         if (!value) {
-            return {std::nullopt, usage_error(value.error())};
+            return {std::nullopt, usage_error(kUsage, value.error())};
         }
         config.gates.max_wasted = *value;
     }
     if (!max_user_wasted.empty()) {
         auto value = image::parse_ratio(max_user_wasted, "--max-user-wasted-percent");
         if (!value) {
-            return {std::nullopt, usage_error(value.error())};
+            return {std::nullopt, usage_error(kUsage, value.error())};
         }
         config.gates.max_user_wasted = *value;
     }
     if (ci || ci_file->count() > 0) {
         auto rules = dive_rules(ci_config, ci_file->count() > 0, config.notes);
         if (!rules) {
-            return {std::nullopt, usage_error(rules.error())};
+            return {std::nullopt, usage_error(kUsage, rules.error())};
         }
         config.gates.dive = *rules;
     }

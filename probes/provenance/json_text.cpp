@@ -5,50 +5,15 @@
 namespace hale::probes::provenance {
 namespace {
 
-// A baked file is flat, a layer report nests 4 levels, a Docker answer about 6.
-constexpr int kMaxDepth = 32;
+// A baked file is flat, a layer report nests 4 levels, a Docker answer about 6; hale serve's
+// threads have small stacks, so the bound is tighter than the default.
+constexpr JsonLimits kLimits{32, uint64_t{1} << 18};
 constexpr size_t kQuoteCap = 64;
-
-bool nesting_within(const std::string& text, int limit) {
-    int depth = 0;
-    bool in_string = false;
-    bool escaped = false;
-    for (char c : text) {
-        if (in_string) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-            continue;
-        }
-        if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            if (++depth > limit) {
-                return false;
-            }
-        } else if (c == '}' || c == ']') {
-            --depth;
-        }
-    }
-    return true;
-}
 
 }  // namespace
 
 Result<Json> parse_json_text(const std::string& text, const std::string& what) {
-    if (!nesting_within(text, kMaxDepth)) {
-        return Error{"invalid " + what + ": nested deeper than " + std::to_string(kMaxDepth) +
-                     " levels"};
-    }
-    auto value = Json::parse(text, nullptr, false);
-    if (value.is_discarded()) {
-        return Error{"invalid " + what + ": not JSON"};
-    }
-    return value;
+    return probes::parse_json_text(text, what, kLimits);
 }
 
 std::optional<Json> read_json_object(const std::string& path,

@@ -11,14 +11,14 @@
 #include <string_view>
 #include <vector>
 
+#include "probes/json_text.hpp"
 #include "probes/result.hpp"
 
 namespace hale::probes::provenance {
 
-// Ordered, as everywhere else in hale, so that one instantiation of the library serves all.
-using Json = nlohmann::ordered_json;
+using Json = probes::Json;
 
-// TEXT parsed; an error "invalid WHAT: not JSON" or "...: nested deeper than 32 levels".
+// TEXT parsed within probes::parse_json_text's limits, nesting at most 32 levels.
 Result<Json> parse_json_text(const std::string& text, const std::string& what);
 
 // The JSON object in the file at PATH, read up to CAP bytes. nullopt, with one line in WARNINGS,
