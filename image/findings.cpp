@@ -6,6 +6,8 @@
 #include <set>
 #include <string_view>
 
+#include "probes/text.hpp"
+
 namespace hale::image {
 namespace {
 
@@ -45,16 +47,6 @@ constexpr std::array kCaches = {
     Cache{"/root/.m2/repository", "maven repository", "build in an earlier stage"},
     Cache{"/root/.gradle/caches", "gradle cache", "build in an earlier stage"},
 };
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
 
 bool is_number(std::string_view text, uint64_t& value) {
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -259,7 +251,7 @@ const char* severity_name(Severity severity) {
 }
 
 std::optional<bool> user_is_root(const std::string& user, const Overlay& tree) {
-    std::string_view name = trim(user);
+    std::string_view name = probes::trim(user);
     name = name.substr(0, name.find(':'));
     if (name.empty() || name == "root") {
         return true;

@@ -1,23 +1,12 @@
 #include "image/sha256.hpp"
 
+#include "probes/text.hpp"
+
 namespace hale::image {
 namespace {
 
 constexpr std::string_view kPrefix = "sha256:";
 constexpr char kHexDigits[] = "0123456789abcdef";
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 }  // namespace
 
@@ -40,8 +29,8 @@ std::optional<Digest> parse_digest(std::string_view text) {
         return std::nullopt;
     }
     for (size_t i = 0; i < digest.size(); ++i) {
-        int high = hex_value(text[2 * i]);
-        int low = hex_value(text[2 * i + 1]);
+        int high = probes::hex_value(text[2 * i]);
+        int low = probes::hex_value(text[2 * i + 1]);
         if (high < 0 || low < 0) {
             return std::nullopt;
         }

@@ -72,4 +72,18 @@ Result<std::string> expand_vars(std::string_view text, const EnvLookup& env) {
     return out;
 }
 
+Result<std::vector<std::string>> expand_vars_all(const std::vector<std::string>& args,
+                                                 const EnvLookup& env) {
+    std::vector<std::string> expanded;
+    expanded.reserve(args.size());
+    for (const auto& arg : args) {
+        auto value = expand_vars(arg, env);
+        if (!value) {
+            return Error{value.error()};
+        }
+        expanded.push_back(std::move(*value));
+    }
+    return expanded;
+}
+
 }  // namespace hale::probes

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "probes/result.hpp"
 
@@ -27,5 +28,9 @@ EnvLookup process_env();
 //   ${UNSET}                          -> error "UNSET is unset"
 //   ${PORT                            -> error: unterminated
 Result<std::string> expand_vars(std::string_view text, const EnvLookup& env);
+
+// Every argument expanded; the first error stops it.
+Result<std::vector<std::string>> expand_vars_all(const std::vector<std::string>& args,
+                                                 const EnvLookup& env);
 
 }  // namespace hale::probes

@@ -65,18 +65,6 @@ Args drop_shell_tokens(const Args& args) {
     return {args.begin(), first};
 }
 
-probes::Result<Args> expand_all(const Args& args, const probes::EnvLookup& env) {
-    Args expanded;
-    for (const auto& arg : args) {
-        auto value = probes::expand_vars(arg, env);
-        if (!value) {
-            return probes::Error{value.error()};
-        }
-        expanded.push_back(std::move(*value));
-    }
-    return expanded;
-}
-
 std::vector<std::string> split(const std::string& text, const std::string& separators) {
     std::vector<std::string> parts;
     size_t start = 0;
@@ -286,7 +274,7 @@ std::string verdict_line(const std::vector<probes::ProbeResult>& results) {
 
 int run_check(const Args& raw_args) {
     // Exec form has no shell: drop `|| exit 1`, expand ${VAR} here.
-    auto args = expand_all(drop_shell_tokens(raw_args), probes::process_env());
+    auto args = probes::expand_vars_all(drop_shell_tokens(raw_args), probes::process_env());
     if (!args) {
         std::printf("fail %s\n", args.error().c_str());
         return 1;

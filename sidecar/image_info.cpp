@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "build_info.hpp"
+#include "probes/text.hpp"
 #include "sidecar/inspect_render.hpp"
 
 namespace hale::sidecar {
@@ -172,7 +173,7 @@ std::string command_text(std::string_view text) {
             text.remove_prefix(prefix.size());
         }
     }
-    std::string out = printable(text);
+    std::string out = probes::printable(text);
     if (out.size() > kCommandWidth) {
         out = out.substr(0, kCommandWidth - 3) + "...";
     }
@@ -192,7 +193,7 @@ std::string short_digest(const std::string& digest) {
 void append_layers_text(std::string& out,
                         const provenance::LayerReport& report,
                         const provenance::MatchVerdict& match) {
-    out += "image layers (hale inspect report " + printable(report.path) + "):\n";
+    out += "image layers (hale inspect report " + probes::printable(report.path) + "):\n";
     std::string totals = "  " + std::to_string(report.layers.size()) + " layers";
     if (report.total_bytes) {
         totals += ", " + human_bytes(*report.total_bytes);
@@ -211,7 +212,7 @@ void append_layers_text(std::string& out,
            (report.config_digest.empty() ? std::string("an unnamed image")
                                          : short_digest(report.config_digest)) +
            "; running image: " + provenance::match_name(match.match) + " (" +
-           printable(match.detail) + ")\n";
+           probes::printable(match.detail) + ")\n";
     for (size_t i = 0; i < report.layers.size() && i < kTextLayers; ++i) {
         const auto& layer = report.layers[i];
         char head[64];
@@ -224,9 +225,10 @@ void append_layers_text(std::string& out,
         out += "  ... " + std::to_string(report.layers.size() - kTextLayers) + " more layers\n";
     }
     for (const auto& ghost : report.ghosts) {
-        out += "  ghost " + printable(ghost.path) + " " + human_bytes(ghost.wasted) + " (layers " +
-               std::to_string(ghost.from_layer) + "-" + std::to_string(ghost.to_layer) +
-               "): " + printable(ghost.reason) + "; " + printable(ghost.hint) + "\n";
+        out += "  ghost " + probes::printable(ghost.path) + " " + human_bytes(ghost.wasted) +
+               " (layers " + std::to_string(ghost.from_layer) + "-" +
+               std::to_string(ghost.to_layer) + "): " + probes::printable(ghost.reason) + "; " +
+               probes::printable(ghost.hint) + "\n";
     }
 }
 
@@ -320,7 +322,7 @@ std::string image_summary_line(const ImageInfo& image) {
     const auto& fields = image.provenance.fields;
     auto value = [&](const char* field) {
         auto found = fields.find(std::string_view(field));
-        return found == fields.end() ? std::string() : printable(found->second.value);
+        return found == fields.end() ? std::string() : probes::printable(found->second.value);
     };
     std::string line = value("title").empty() ? "unnamed image" : value("title");
     if (!value("version").empty()) {
@@ -352,10 +354,10 @@ std::string image_text(const ImageInfo& image) {
         if (found == fields.end()) {
             continue;
         }
-        std::string value = printable(found->second.value);
+        std::string value = probes::printable(found->second.value);
         value.resize(std::max(value.size(), width), ' ');
         out += "  " + std::string(key.field) + std::string(13 - key.field.size(), ' ') + value +
-               "  " + printable(found->second.source) + "\n";
+               "  " + probes::printable(found->second.source) + "\n";
     }
 
     if (image.layers) {
@@ -363,10 +365,10 @@ std::string image_text(const ImageInfo& image) {
     }
     if (!image.pod.empty()) {
         const auto& pod = image.pod;
-        out += "pod: " + printable(pod.namespace_name.empty() ? "?" : pod.namespace_name) + "/" +
-               printable(pod.name.empty() ? "?" : pod.name);
+        out += "pod: " + probes::printable(pod.namespace_name.empty() ? "?" : pod.namespace_name) +
+               "/" + probes::printable(pod.name.empty() ? "?" : pod.name);
         if (!pod.node.empty()) {
-            out += " on node " + printable(pod.node);
+            out += " on node " + probes::printable(pod.node);
         }
         out += ", " + std::to_string(pod.labels.size()) + " labels\n";
     }
@@ -374,15 +376,15 @@ std::string image_text(const ImageInfo& image) {
         const auto& docker = *image.docker;
         out += "docker api: container " +
                (docker.container ? docker.container->id.substr(0, 12) : std::string("?")) + " " +
-               printable(docker.container_name) + ", image " + short_digest(docker.image.id) + " " +
-               printable(docker.image_name) + ", " + std::to_string(docker.image.diff_ids.size()) +
-               " layers\n";
+               probes::printable(docker.container_name) + ", image " +
+               short_digest(docker.image.id) + " " + probes::printable(docker.image_name) + ", " +
+               std::to_string(docker.image.diff_ids.size()) + " layers\n";
     }
     for (const auto& finding : image.findings) {
-        out += "CRITICAL " + finding.id + ": " + printable(finding.message) + "\n";
+        out += "CRITICAL " + finding.id + ": " + probes::printable(finding.message) + "\n";
     }
     for (const auto& warning : image.warnings) {
-        out += "  warning: " + printable(warning) + "\n";
+        out += "  warning: " + probes::printable(warning) + "\n";
     }
     return out;
 }

@@ -175,7 +175,7 @@ bool write_report(const std::string& path, const InspectOutcome& outcome, size_t
         error = errno != 0 ? errno : EIO;
     }
     if (error != 0) {
-        std::fprintf(stderr, "hale inspect: cannot write %s: %s\n", printable(path).c_str(),
+        std::fprintf(stderr, "hale inspect: cannot write %s: %s\n", probes::printable(path).c_str(),
                      probes::describe_errno(error).c_str());
         return false;
     }
@@ -204,8 +204,9 @@ void print(const std::vector<InspectOutcome>& outcomes, const InspectConfig& con
     // Errors also go to stderr in one line each, so scripts see them whatever the format.
     for (const auto& outcome : outcomes) {
         if (!outcome.report) {
-            std::fprintf(stderr, "hale inspect: %s: %s\n", printable(outcome.source).c_str(),
-                         printable(outcome.error).c_str());
+            std::fprintf(stderr, "hale inspect: %s: %s\n",
+                         probes::printable(outcome.source).c_str(),
+                         probes::printable(outcome.error).c_str());
         }
     }
 }

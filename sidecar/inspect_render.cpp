@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "build_info.hpp"
+#include "probes/text.hpp"
 
 namespace hale::sidecar {
 namespace {
@@ -86,7 +87,7 @@ void line(std::string& out, const char* pattern, ...) {
     // report lines or drive the terminal. Only the pattern's leading newlines are kept.
     size_t leading = std::strspn(pattern, "\n");
     out.append(text, std::min(leading, std::strlen(text)));
-    out += printable(text + std::min(leading, std::strlen(text)));
+    out += probes::printable(text + std::min(leading, std::strlen(text)));
     out += '\n';
 }
 
@@ -127,21 +128,6 @@ Json optional_ratio(const std::optional<double>& ratio) {
 }
 
 }  // namespace
-
-std::string printable(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
-            out += escaped;
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
 
 std::string human_bytes(uint64_t bytes) {
     if (bytes < 10) {
@@ -295,7 +281,7 @@ std::string render_comparison(const std::vector<InspectOutcome>& outcomes) {
         while (!text.empty() && text.back() == ' ') {
             text.pop_back();
         }
-        out += printable(text) + "\n";
+        out += probes::printable(text) + "\n";
     }
     return out;
 }

@@ -24,9 +24,6 @@ struct InspectOutcome {
     bool gate_failed = false;
 };
 
-// Control characters (newlines, escape sequences) as \xNN, for text taken from an archive.
-std::string printable(std::string_view text);
-
 // go-humanize's Bytes (what dive prints): SI units, "46 kB", "9.2 kB", "7 B".
 std::string human_bytes(uint64_t bytes);
 

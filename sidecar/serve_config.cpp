@@ -52,20 +52,6 @@ probes::Result<std::chrono::milliseconds> parse_drain(const std::string& text) {
     return parse_duration(text);
 }
 
-// ${VAR} expansion, as `hale check` does it: exec-form CMD and Kubernetes args run no shell.
-probes::Result<Args> expand_all(const Args& args) {
-    auto env = probes::process_env();
-    Args expanded;
-    for (const auto& arg : args) {
-        auto value = probes::expand_vars(arg, env);
-        if (!value) {
-            return probes::Error{value.error()};
-        }
-        expanded.push_back(std::move(*value));
-    }
-    return expanded;
-}
-
 }  // namespace
 
 std::string ListenAddress::text() const {
@@ -154,7 +140,9 @@ ParsedServe parse_serve_args(const Args& all_args) {
             return {std::nullopt, usage_error(kUsage, "no command after '--'")};
         }
     }
-    auto expanded = expand_all(Args(all_args.begin(), dashes));
+
+    // ${VAR} expansion, as `hale check` does it: exec-form CMD and Kubernetes args run no shell.
+    auto expanded = probes::expand_vars_all(Args(all_args.begin(), dashes), probes::process_env());
     if (!expanded) {
         return {std::nullopt, usage_error(kUsage, expanded.error())};
     }

@@ -118,13 +118,9 @@ probes::Result<bool> write_file(const std::string& path, const std::string& text
 int run_stamp(const Args& raw_args) {
     // ${VAR} first: exec-form RUN passes the arguments without a shell.
     auto env = probes::process_env();
-    Args args;
-    for (const auto& arg : raw_args) {
-        auto expanded = probes::expand_vars(arg, env);
-        if (!expanded) {
-            return usage_error(kUsage, expanded.error());
-        }
-        args.push_back(std::move(*expanded));
+    auto args = probes::expand_vars_all(raw_args, env);
+    if (!args) {
+        return usage_error(kUsage, args.error());
     }
 
     CLI::App app{
@@ -146,7 +142,7 @@ int run_stamp(const Args& raw_args) {
         app.add_option(flag_name(key.field), given[std::string(key.field)],
                        std::string(key.annotation));
     }
-    if (auto done = parse_flags(app, kUsage, std::move(args))) {
+    if (auto done = parse_flags(app, kUsage, std::move(*args))) {
         return *done;
     }
 

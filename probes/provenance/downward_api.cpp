@@ -24,19 +24,6 @@ constexpr size_t kPlainValueCap = 253;
 constexpr size_t kLabelCap = 64;
 constexpr size_t kBadLineWarnings = 5;
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 void append_utf8(std::string& out, uint32_t code) {
     if (code < 0x80) {
         out += static_cast<char>(code);

@@ -5,6 +5,7 @@
 
 using hale::probes::EnvLookup;
 using hale::probes::expand_vars;
+using hale::probes::expand_vars_all;
 
 namespace {
 
@@ -70,6 +71,19 @@ BOOST_AUTO_TEST_CASE(invalid_name_is_an_error) {
     BOOST_TEST(!expand_vars("${}", fake_env({})).ok());
     BOOST_TEST(!expand_vars("${1X}", fake_env({})).ok());
     BOOST_TEST(!expand_vars("${A B}", fake_env({})).ok());
+}
+
+BOOST_AUTO_TEST_CASE(every_argument_is_expanded_in_order) {
+    auto args =
+        expand_vars_all({"check", "http://${HOST}:${PORT:-80}/", "-v"}, fake_env({{"HOST", "db"}}));
+    BOOST_TEST_REQUIRE(args.ok());
+    BOOST_TEST((*args == std::vector<std::string>{"check", "http://db:80/", "-v"}));
+}
+
+BOOST_AUTO_TEST_CASE(one_bad_argument_fails_them_all) {
+    auto args = expand_vars_all({"ok", "${UNSET}"}, fake_env({}));
+    BOOST_TEST_REQUIRE(!args.ok());
+    BOOST_TEST(args.error().find("UNSET") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
