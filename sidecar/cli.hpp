@@ -6,9 +6,9 @@
 
 #include "sidecar/commands.hpp"
 
-namespace CLI {
+namespace CLI {  // NOLINT(readability-identifier-naming): the library's own name
 class App;
-}
+}  // namespace CLI
 
 namespace hale::sidecar {
 
