@@ -75,7 +75,7 @@ public:
             return fail("status " + std::to_string(response.status) + " " +
                         provenance::quote(response.body.substr(0, response.body.find('\n'))));
         }
-        return provenance::parse_json_text(response.body, "answer to " + path);
+        return provenance::parse_provenance_json(response.body, "answer to " + path);
     }
 
 private:

@@ -20,6 +20,8 @@ using probes::hardening::join_path;
 constexpr size_t kCommandWidth = 64;
 constexpr size_t kTextLayers = 40;
 constexpr size_t kValueWidth = 44;
+// The longest field name, documentation, and a space.
+constexpr size_t kFieldWidth = 14;
 
 json nullable(const std::string& text) {
     return text.empty() ? json(nullptr) : json(text);
@@ -356,8 +358,8 @@ std::string image_text(const ImageInfo& image) {
         }
         std::string value = probes::printable(found->second.value);
         value.resize(std::max(value.size(), width), ' ');
-        out += "  " + std::string(key.field) + std::string(13 - key.field.size(), ' ') + value +
-               "  " + probes::printable(found->second.source) + "\n";
+        out += "  " + std::string(key.field) + std::string(kFieldWidth - key.field.size(), ' ') +
+               value + "  " + probes::printable(found->second.source) + "\n";
     }
 
     if (image.layers) {

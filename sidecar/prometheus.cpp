@@ -7,18 +7,53 @@
 namespace hale::sidecar {
 namespace {
 
-// Label values escape backslash, double quote and newline, as the format requires.
+// The length of the well-formed UTF-8 sequence at the start of TEXT, or 0 when it is not one
+// (stray continuation byte, overlong form, surrogate, beyond U+10FFFF, cut short).
+size_t utf8_sequence(std::string_view text) {
+    auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+    unsigned char lead = byte(0);
+    if (lead < 0x80) {
+        return 1;
+    }
+    size_t length = lead >= 0xC2 && lead <= 0xDF   ? 2
+                    : lead >= 0xE0 && lead <= 0xEF ? 3
+                    : lead >= 0xF0 && lead <= 0xF4 ? 4
+                                                   : 0;
+    if (length == 0 || text.size() < length) {
+        return 0;
+    }
+    for (size_t i = 1; i < length; ++i) {
+        if ((byte(i) & 0xC0) != 0x80) {
+            return 0;
+        }
+    }
+    unsigned char second = byte(1);
+    bool overlong_or_surrogate = (lead == 0xE0 && second < 0xA0) ||
+                                 (lead == 0xED && second > 0x9F) ||
+                                 (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second > 0x8F);
+    return overlong_or_surrogate ? 0 : length;
+}
+
+// Label values escape backslash, double quote and newline, as the format requires, and must be
+// UTF-8: Prometheus drops the whole scrape over one bad byte, and provenance values come from
+// environment variables and pod annotations. A bad byte becomes U+FFFD.
 std::string label_value(std::string_view text) {
     std::string escaped;
-    for (char c : text) {
-        if (c == '\\' || c == '"') {
+    while (!text.empty()) {
+        size_t length = utf8_sequence(text);
+        char c = text.front();
+        if (length == 0) {
+            escaped += "\xEF\xBF\xBD";
+            length = 1;
+        } else if (c == '\\' || c == '"') {
             escaped += '\\';
             escaped += c;
         } else if (c == '\n') {
             escaped += "\\n";
         } else {
-            escaped += c;
+            escaped.append(text.substr(0, length));
         }
+        text.remove_prefix(length);
     }
     return escaped;
 }
@@ -94,7 +129,12 @@ std::string render_hardening_metrics(const std::vector<probes::hardening::Findin
 
 std::string render_image_metrics(const ImageInfo& image) {
     const auto& fields = image.provenance.fields;
+    // hale's own build stands in when no source describes the image; the labels say nothing
+    // then rather than pass hale's revision off as the app's.
     auto value = [&](std::string_view field) {
+        if (image.provenance.build_only) {
+            return std::string();
+        }
         auto found = fields.find(field);
         return found == fields.end() ? std::string() : label_value(found->second.value);
     };

@@ -23,6 +23,7 @@
 #include <string>
 
 #include "probes/expand.hpp"
+#include "probes/provenance/json_text.hpp"
 #include "probes/provenance/provenance.hpp"
 #include "probes/text.hpp"
 #include "probes/unique_fd.hpp"
@@ -50,11 +51,12 @@ bool is_hex(std::string_view text) {
 }
 
 // What a value must look like: a short string; created an RFC 3339 time; base_digest a
-// sha256 or sha512 digest.
-std::optional<std::string> invalid_value(std::string_view field, const std::string& value) {
+// sha256 or sha512 digest. ORIGIN names where the value came from: the flag or the variable.
+std::optional<std::string> invalid_value(std::string_view field,
+                                         const std::string& value,
+                                         const std::string& origin) {
     auto rule = [&](const std::string& expected) {
-        return "invalid " + flag_name(field) + " '" + value.substr(0, 80) + "': expected " +
-               expected;
+        return "invalid " + origin + " " + provenance::quote(value) + ": expected " + expected;
     };
     if (value.size() > provenance::kValueCap) {
         return rule("at most " + std::to_string(provenance::kValueCap) + " bytes");
@@ -131,7 +133,7 @@ int run_stamp(const Args& raw_args) {
         "\nEvery flag has a variable OCI_IMAGE_<NAME> (OCI_IMAGE_REVISION, OCI_IMAGE_BASE_NAME,\n"
         "...); flags win. ${VAR} in arguments is expanded, so exec-form RUN works without a\n"
         "shell: RUN [\"/hale\", \"stamp\", \"--output\", \"/etc/hale/image.json\",\n"
-        "\"--revision\", \"${GIT_SHA}\"]. Empty values are left out. Set the same values as\n"
+        "\"--revision\", \"${GIT_SHA:-}\"]. Empty values are left out. Set the same values as\n"
         "LABEL org.opencontainers.image.* so that registries and docker inspect show them too.\n"
         "Exit status: 0 written, 1 cannot write the file, 2 usage error or invalid value.\n");
     std::string output = "-";
@@ -151,13 +153,15 @@ int run_stamp(const Args& raw_args) {
     std::string summary;
     for (const auto& key : provenance::keys()) {
         std::string value = given[std::string(key.field)];
+        std::string origin = flag_name(key.field);
         if (value.empty()) {
             value = env(std::string(key.env)).value_or("");
+            origin = std::string(key.env);
         }
         if (value.empty()) {
             continue;
         }
-        if (auto problem = invalid_value(key.field, value)) {
+        if (auto problem = invalid_value(key.field, value, origin)) {
             return usage_error(kUsage, *problem);
         }
         file[std::string(key.annotation)] = value;
@@ -176,7 +180,12 @@ int run_stamp(const Args& raw_args) {
     std::string text =
         file.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
     if (output == "-") {
-        std::fputs(text.c_str(), stdout);
+        // A full disk or a closed pipe must not pass for a written file.
+        if (std::fputs(text.c_str(), stdout) < 0 || std::fflush(stdout) != 0) {
+            std::fprintf(stderr, "hale stamp: cannot write stdout: %s\n",
+                         probes::describe_errno(errno).c_str());
+            return kWriteFailed;
+        }
         return 0;
     }
     auto written = write_file(output, text);

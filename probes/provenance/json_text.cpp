@@ -6,13 +6,15 @@ namespace hale::probes::provenance {
 namespace {
 
 // A baked file is flat, a layer report nests 4 levels, a Docker answer about 6; hale serve's
-// threads have small stacks, so the bound is tighter than the default.
-constexpr JsonLimits kLimits{32, uint64_t{1} << 18};
+// threads have small stacks, so nesting is bounded tighter than the default. A baked file may
+// hold thousands of (unknown) keys within its 64 KiB and still be served, so objects may be
+// wider, and the values fewer to keep the parser's work per key in check.
+constexpr JsonLimits kLimits{32, uint64_t{1} << 17, 4096};
 constexpr size_t kQuoteCap = 64;
 
 }  // namespace
 
-Result<Json> parse_json_text(const std::string& text, const std::string& what) {
+Result<Json> parse_provenance_json(const std::string& text, const std::string& what) {
     return probes::parse_json_text(text, what, kLimits);
 }
 
@@ -33,7 +35,7 @@ std::optional<Json> read_json_object(const std::string& path,
         return std::nullopt;
     }
 
-    auto json = parse_json_text(**text, path);
+    auto json = parse_provenance_json(**text, path);
     if (!json) {
         warnings.push_back(json.error());
         return std::nullopt;

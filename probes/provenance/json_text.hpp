@@ -19,7 +19,7 @@ namespace hale::probes::provenance {
 using Json = probes::Json;
 
 // TEXT parsed within probes::parse_json_text's limits, nesting at most 32 levels.
-Result<Json> parse_json_text(const std::string& text, const std::string& what);
+Result<Json> parse_provenance_json(const std::string& text, const std::string& what);
 
 // The JSON object in the file at PATH, read up to CAP bytes. nullopt, with one line in WARNINGS,
 // when the file cannot be read, is not JSON or holds something else than an object (EXPECTED

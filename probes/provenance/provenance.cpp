@@ -148,6 +148,15 @@ bool is_rfc3339(std::string_view text) {
         text[13] != ':' || !digits(text, 14, 2) || text[16] != ':' || !digits(text, 17, 2)) {
         return false;
     }
+    auto number = [&](size_t from) { return (text[from] - '0') * 10 + (text[from + 1] - '0'); };
+    int month = number(5);
+    int day = number(8);
+    // Day 31 in a 30-day month passes: the check is for garbage, not for the calendar. A leap
+    // second (60) is valid RFC 3339.
+    if (month < 1 || month > 12 || day < 1 || day > 31 || number(11) > 23 || number(14) > 59 ||
+        number(17) > 60) {
+        return false;
+    }
 
     // Optional fraction, then Z or an offset.
     size_t i = 19;
@@ -165,7 +174,8 @@ bool is_rfc3339(std::string_view text) {
         return true;
     }
     return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && digits(zone, 1, 2) &&
-           zone[3] == ':' && digits(zone, 4, 2);
+           zone[3] == ':' && digits(zone, 4, 2) && zone.substr(1, 2) <= "23" &&
+           zone.substr(4, 2) <= "59";
 }
 
 Reading read_labels(const Labels& labels, const std::string& source, bool warn_unknown) {
@@ -287,6 +297,24 @@ Provenance merge(const Reading& build, const std::vector<Reading>& sources) {
                                       ": the values of the other build are left out");
             merged.fields.clear();
         }
+        // Without a revision of its own, a new version or title may still come from another
+        // build (a sidecar from hale's image told only the app's version): said, not guessed.
+        if (later == reading.fields.end() && earlier != merged.fields.end()) {
+            for (const auto* field : {"version", "title"}) {
+                auto given = reading.fields.find(field);
+                auto before = merged.fields.find(field);
+                if (given != reading.fields.end() && before != merged.fields.end() &&
+                    given->second.value != before->second.value) {
+                    merged.warnings.push_back(given->second.source + " gives " + field + " " +
+                                              quote(given->second.value) +
+                                              " but no revision: revision " +
+                                              quote(earlier->second.value) + " from " +
+                                              earlier->second.source + " may name another build");
+                    break;
+                }
+            }
+        }
+
         for (const auto& [field, value] : reading.fields) {
             merged.fields[field] = value;
         }

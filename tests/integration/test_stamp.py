@@ -3,6 +3,7 @@ an exec-form RUN in a scratch stage calls it (no shell: hale expands ${VAR} itse
 
 import json
 import os
+import subprocess
 import stat
 
 import pytest
@@ -104,7 +105,15 @@ def test_invalid_values_are_usage_errors_with_exit_2(hale, args, message):
 def test_an_invalid_variable_is_an_error_too(hale):
     run = stamp(hale, env={"OCI_IMAGE_CREATED": "soon"})
     assert run.code == 2, run
-    assert "invalid --created 'soon'" in run.stderr
+    assert "invalid OCI_IMAGE_CREATED 'soon'" in run.stderr
+
+
+def test_stdout_that_cannot_be_written_exits_1(hale_bin):
+    with open("/dev/full", "w") as full:
+        run = subprocess.run([hale_bin, "stamp", "--revision", "x"], stdout=full,
+                             stderr=subprocess.PIPE, text=True, timeout=10)
+    assert run.returncode == 1, run
+    assert "hale stamp: cannot write stdout: no space left on device" in run.stderr
 
 
 def test_an_unwritable_output_exits_1_and_leaves_nothing(hale, tmp_path):

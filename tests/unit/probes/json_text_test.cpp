@@ -29,6 +29,15 @@ BOOST_AUTO_TEST_CASE(more_values_than_the_limit_are_refused_before_parsing) {
                "invalid index.json: more than 4 values; real ones hold a few thousand");
 }
 
+BOOST_AUTO_TEST_CASE(an_object_of_more_members_than_the_limit_is_refused_before_parsing) {
+    JsonLimits limits;
+    limits.max_members = 3;
+    BOOST_TEST(parse_json_text(R"({"a": 1, "b": [1, 2, 3, 4, 5], "c": 3})", "labels", limits).ok());
+    auto refused = parse_json_text(R"({"x": {"a": 1, "b": 2, "c": 3, "d": 4}})", "labels", limits);
+    BOOST_TEST_REQUIRE(!refused.ok());
+    BOOST_TEST(refused.error() == "invalid labels: an object of more than 3 members");
+}
+
 BOOST_AUTO_TEST_CASE(brackets_and_commas_inside_strings_count_for_nothing) {
     auto json = parse_json_text(R"(["[[[[,,,,\"]]]]"])", "file", JsonLimits{1, 2});
     BOOST_TEST_REQUIRE(json.ok());

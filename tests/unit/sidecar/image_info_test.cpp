@@ -97,10 +97,16 @@ BOOST_AUTO_TEST_CASE(unknown_keys_of_the_baked_file_become_a_warning) {
     BOOST_TEST(warned);
 }
 
+BOOST_AUTO_TEST_CASE(text_keeps_a_space_after_the_longest_field_name) {
+    // The pod's annotations give documentation.
+    auto info = collect_image_info({}, app_roots(), env_of({}));
+    BOOST_TEST(contains(image_text(info), "  documentation https://wiki.example.com/shop-api"));
+}
+
 BOOST_AUTO_TEST_CASE(text_shows_values_with_their_sources_layers_and_pod) {
     auto info = collect_image_info({}, app_roots(), env_of({{"NODE_NAME", "node-3"}}));
     auto text = image_text(info);
-    BOOST_TEST(contains(text, "  title        shop-api"));
+    BOOST_TEST(contains(text, "  title         shop-api"));
     BOOST_TEST(contains(text, "downward-api:"));
     BOOST_TEST(contains(text, "3 layers, 600 kB, 300 kB wasted, efficiency 50.0%, score 42"));
     BOOST_TEST(contains(text, "ghost /data/big.bin 300 kB (layers 1-2)"));

@@ -134,6 +134,16 @@ BOOST_AUTO_TEST_CASE(rfc3339_accepts_offsets_and_fractions_and_nothing_else) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(rfc3339_refuses_fields_out_of_range) {
+    BOOST_TEST(is_rfc3339("2016-12-31T23:59:60Z"));  // a leap second
+    for (const char* bad :
+         {"2026-13-02T03:04:05Z", "2026-00-02T03:04:05Z", "2026-01-32T03:04:05Z",
+          "2026-01-00T03:04:05Z", "2026-01-02T24:04:05Z", "2026-01-02T03:60:05Z",
+          "2026-01-02T03:04:61Z", "2026-01-02T03:04:05+24:00", "2026-01-02T03:04:05+01:60"}) {
+        BOOST_TEST(!is_rfc3339(bad), bad);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(env_reads_oci_image_variables_with_their_names_as_sources) {
     auto reading = read_env(env_of({{"OCI_IMAGE_REVISION", "abc"},
                                     {"OCI_IMAGE_BASE_DIGEST", "sha256:00"},
@@ -260,7 +270,20 @@ BOOST_AUTO_TEST_CASE(later_sources_override_earlier_ones_field_by_field) {
     BOOST_TEST(source_of(merged.fields, "revision") == "downward-api:a");
     BOOST_TEST(source_of(merged.fields, "source") == "downward-api:a");
     BOOST_TEST(!merged.build_only);
-    BOOST_TEST(merged.warnings.size() == 1U);  // no created
+    BOOST_TEST(any_warning(merged.warnings, "no source gives the image's created"));
+}
+
+BOOST_AUTO_TEST_CASE(a_new_version_without_a_revision_is_warned_about_but_served) {
+    // hale's image's own file, under a sidecar told only the app's version.
+    auto merged = merge(
+        Reading{}, {reading_of({{"title", "hale"}, {"revision", "hale-rev"}, {"version", "0.1.0"}},
+                               "file:/etc/hale/image.json"),
+                    reading_of({{"version", "1.4.2"}}, "env:OCI_IMAGE_VERSION")});
+    BOOST_TEST(value_of(merged.fields, "version") == "1.4.2");
+    BOOST_TEST(any_warning(merged.warnings,
+                           "env:OCI_IMAGE_VERSION gives version '1.4.2' but no revision: "
+                           "revision 'hale-rev' from file:/etc/hale/image.json may name another "
+                           "build"));
 }
 
 BOOST_AUTO_TEST_CASE(another_revision_drops_the_values_of_the_other_build) {
