@@ -28,6 +28,7 @@ std::shared_ptr<const AboutSnapshot> AboutCache::get() {
     snapshot->report.image = collect_image_info(image_sources_, roots_, probes::process_env());
     snapshot->json = dump_json(about_json(snapshot->report, info_)) + "\n";
     snapshot->text = about_text(snapshot->report, info_);
+    snapshot->html = about_html(snapshot->report, info_);
     snapshot_ = std::move(snapshot);
     collected_at_ = now;
     return snapshot_;

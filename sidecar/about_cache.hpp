@@ -20,6 +20,7 @@ struct AboutSnapshot {
     AboutReport report;
     std::string json;  // about_json, rendered
     std::string text;  // about_text
+    std::string html;  // about_html
 };
 
 class AboutCache {

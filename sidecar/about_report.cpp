@@ -225,6 +225,12 @@ std::string identity_line(const hardening::Facts& facts) {
            printable(hardening::effective_shell(*entry));
 }
 
+std::string hale_line(const HaleInfo& info) {
+    return info.version + " (revision " + info.revision + ", " +
+           (info.is_static ? "static" : "dynamic") + "), sha256 " +
+           (info.sha256.empty() ? "unknown" : info.sha256);
+}
+
 std::string runtime_line(const hardening::Facts& facts) {
     std::string line =
         facts.runtime.container.empty() ? "no container runtime detected" : facts.runtime.container;
@@ -238,6 +244,76 @@ std::string runtime_line(const hardening::Facts& facts) {
                                                    : ", user namespace remapped";
     }
     return printable(line);
+}
+
+// Text for an HTML page: the five characters that could open a tag, an entity or an
+// attribute are written as entities.
+std::string html_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+// A value from the container or the image, made printable and then escaped.
+std::string html_value(std::string_view text) {
+    return html_escape(printable(text));
+}
+
+// Inline, since the page loads nothing. The colours only repeat the status word beside them.
+constexpr std::string_view kHtmlStyle =
+    "body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:75em;padding:0 1em;"
+    "color:#222}"
+    "h1{font-size:1.4em}h2{font-size:1.1em;margin-top:2em}"
+    "table{border-collapse:collapse;width:100%}"
+    "th,td{text-align:left;vertical-align:top;padding:.35em .6em;border-bottom:1px solid #ddd;"
+    "overflow-wrap:anywhere}"
+    "th{background:#f4f4f4}code,pre{font-family:ui-monospace,monospace;font-size:.95em}"
+    "pre{background:#f7f7f7;padding:1em;overflow-x:auto}"
+    ".status{font-weight:bold;text-transform:uppercase;white-space:nowrap}"
+    ".fail .status{color:#b00020}.warn .status{color:#8a5a00}"
+    ".skip .status{color:#555}.pass .status{color:#1b6e20}"
+    ".why{color:#555}";
+
+void append_html_row(std::string& out, std::string_view label, const std::string& value) {
+    out += "<tr><th>";
+    out += label;
+    out += "</th><td>" + value + "</td></tr>\n";
+}
+
+void append_html_finding(std::string& out, const Finding& finding) {
+    std::string status(hardening::to_string(finding.status));
+    out += "<tr class=\"" + status + R"("><td class="status">)" + status + "</td>";
+    out += "<td><b>" + html_value(finding.title) + "</b><br><code>" + html_value(finding.id) +
+           "</code></td>";
+    out += "<td>" + html_value(finding.observed) + "</td>";
+    if (finding.status == Status::Pass || finding.status == Status::Skip) {
+        out += "<td></td><td></td></tr>\n";
+        return;
+    }
+    out += "<td>" + html_value(finding.expected) + "<div class=\"why\">" + html_value(finding.why) +
+           "</div></td>";
+    out += "<td><code>" + html_value(finding.fix) + "</code></td></tr>\n";
 }
 
 }  // namespace
@@ -367,9 +443,7 @@ std::string about_text(const AboutReport& report, const HaleInfo& info) {
         "hale about: " +
         std::string(hardening::to_string(hardening::overall_status(report.findings))) + " (" +
         summary_text(report.findings) + ")\n";
-    out += "  hale      " + info.version + " (revision " + info.revision + ", " +
-           (info.is_static ? "static" : "dynamic") + "), sha256 " +
-           (info.sha256.empty() ? "unknown" : info.sha256) + "\n";
+    out += "  hale      " + hale_line(info) + "\n";
     out += "  identity  " + identity_line(facts) + "\n";
     out += "  runtime   " + runtime_line(facts) + "\n";
     if (report.image) {
@@ -385,6 +459,47 @@ std::string about_text(const AboutReport& report, const HaleInfo& info) {
             }
         }
     }
+    return out;
+}
+
+std::string about_html(const AboutReport& report, const HaleInfo& info) {
+    const auto& facts = report.facts;
+    std::string status(hardening::to_string(hardening::overall_status(report.findings)));
+    std::string out =
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width\">";
+    out += "<title>hale about: " + status + "</title><style>";
+    out += kHtmlStyle;
+    out += "</style></head><body>\n";
+
+    out += "<h1 class=\"" + status + R"(">hale about: <span class="status">)" + status +
+           "</span></h1>\n<p>" + summary_text(report.findings) + "</p>\n<table>\n";
+    append_html_row(out, "hale", html_value(hale_line(info)));
+    append_html_row(out, "identity", html_value(identity_line(facts)));
+    append_html_row(out, "runtime", html_value(runtime_line(facts)));
+    if (report.image) {
+        append_html_row(out, "image", html_value(image_summary_line(*report.image)));
+    }
+    out += "</table>\n";
+
+    out +=
+        "<h2>Checks</h2>\n<table>\n<tr><th>status</th><th>check</th><th>observed</th>"
+        "<th>expected, and why</th><th>fix</th></tr>\n";
+    for (Status shown : {Status::Fail, Status::Warn, Status::Skip, Status::Pass}) {
+        for (const auto& finding : report.findings) {
+            if (finding.status == shown) {
+                append_html_finding(out, finding);
+            }
+        }
+    }
+    out += "</table>\n";
+
+    if (report.image) {
+        out += "<h2>Image</h2>\n<pre>" + html_escape(image_text(*report.image)) + "</pre>\n";
+    }
+    out +=
+        "<p>The same report as <a href=\"?format=json\">JSON</a> or "
+        "<a href=\"?format=text\">text</a>.</p>\n</body></html>\n";
     return out;
 }
 

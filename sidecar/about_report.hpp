@@ -59,6 +59,11 @@ std::string dump_json(const nlohmann::ordered_json& json, int indent = 2);
 // passes.
 std::string about_text(const AboutReport& report, const HaleInfo& info);
 
+// The report as one self-contained HTML page for a browser (no script, no external resource):
+// the same header, a table of checks with failures first, and the image section. Every value
+// from the container or the image is escaped.
+std::string about_html(const AboutReport& report, const HaleInfo& info);
+
 // What `hale verify` prints: one verdict line, then each failing check with its fix.
 std::string verify_text(const probes::hardening::PolicyVerdict& verdict,
                         const AboutReport& report,

@@ -1,6 +1,7 @@
 """hale serve's /about and --verify: the hardening report of `hale about`, served."""
 
 import hashlib
+import html.parser
 import json
 import os
 import subprocess
@@ -10,6 +11,37 @@ import pytest
 from conftest import needs_root
 from hardening import needs_setpriv, setpriv
 from sidecar import Sidecar
+
+# What Chromium sends for a page typed into its address bar.
+BROWSER_ACCEPT = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,"
+                  "image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7")
+
+
+class PageText(html.parser.HTMLParser):
+    """The text of an HTML page, and of its <code> elements, with every tag checked closed."""
+
+    VOID = {"meta", "br"}
+
+    def __init__(self, page):
+        super().__init__()
+        self.open = []
+        self.text = []
+        self.code = []
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes {self.open[-1:]}"
+        self.open.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self.open and self.open[-1] == "code":
+            self.code.append(data)
 
 
 @pytest.fixture(scope="module")
@@ -42,14 +74,26 @@ def test_about_text_form_on_request(serving):
     assert "non-root-user" in reply.text
 
 
+def test_about_answers_a_browser_with_a_page_listing_every_check(serving):
+    reply = serving.get("/about", headers={"Accept": BROWSER_ACCEPT})
+    assert reply.status == 200, reply
+    assert reply.headers["content-type"] == "text/html; charset=utf-8"
+    assert "default-src 'none'" in reply.headers["content-security-policy"]
+    page = PageText(reply.text)
+    assert page.open == [], "every element is closed"
+    checks = serving.get("/about").json()["checks"]
+    assert [c["id"] for c in checks if c["id"] in page.code] == [c["id"] for c in checks]
+
+
 def test_about_never_shows_environment_values(hale_bin):
     secret = "s3cr3t-value-that-must-not-leak"
     with Sidecar(hale_bin, env={"DATABASE_PASSWORD": secret, "API_TOKEN": secret}) as sidecar:
         json_body = sidecar.get("/about").text
         text_body = sidecar.get("/about?format=text").text
+        html_body = sidecar.get("/about?format=html").text
         metrics = sidecar.get("/metrics").text
     assert "DATABASE_PASSWORD" in json_body
-    for body in (json_body, text_body, metrics):
+    for body in (json_body, text_body, html_body, metrics):
         assert secret not in body
 
 

@@ -107,6 +107,36 @@ BOOST_AUTO_TEST_CASE(text_report_lists_failures_first_with_their_fix) {
                std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(html_report_lists_failures_first_with_their_fix) {
+    auto report = collect_about_report(
+        hardening::Roots::under(hardening::test::fixture("numeric-uid-root-group")));
+    auto html = about_html(report, HaleInfo{});
+    BOOST_TEST(html.starts_with("<!DOCTYPE html>"));
+    BOOST_TEST(html.find("<title>hale about: fail</title>") != std::string::npos);
+    auto fail = html.find("<code>no-new-privileges</code>");
+    auto pass = html.find("<code>non-root-user</code>");
+    BOOST_TEST_REQUIRE(fail != std::string::npos);
+    BOOST_TEST(pass != std::string::npos);
+    BOOST_TEST(fail < pass);
+    BOOST_TEST(html.find("<code>docker run --security-opt no-new-privileges") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(html_report_escapes_what_the_container_and_image_say) {
+    auto report = collect_about_report(
+        hardening::Roots::under(hardening::test::fixture("numeric-uid-root-group")));
+    report.findings.front().observed = "<script>alert('x')</script> & \"more\"";
+    ImageInfo image;
+    image.warnings.push_back("label <img src=x onerror=alert(1)>");
+    report.image = image;
+    auto html = about_html(report, HaleInfo{});
+    BOOST_TEST(html.find("<script") == std::string::npos);
+    BOOST_TEST(html.find("<img") == std::string::npos);
+    BOOST_TEST(
+        html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;") !=
+        std::string::npos);
+    BOOST_TEST(html.find("&lt;img src=x onerror=alert(1)&gt;") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(verify_text_names_each_failing_check) {
     auto report = collect_about_report(
         hardening::Roots::under(hardening::test::fixture("numeric-uid-root-group")));

@@ -1,4 +1,5 @@
 #include <boost/test/unit_test.hpp>
+#include <map>
 #include <set>
 
 #include "../fake_request.hpp"
@@ -32,6 +33,7 @@ handlers::Context context_with_report() {
     snapshot->report.findings.push_back(finding);
     snapshot->json = "{\"status\":\"fail\"}\n";
     snapshot->text = "hale about: fail\n";
+    snapshot->html = "<p>hale about: fail</p>\n";
     std::shared_ptr<const AboutSnapshot> shared = snapshot;
     return handlers::Context{[] { return HealthView{}; }, [shared] { return shared; }};
 }
@@ -78,6 +80,35 @@ BOOST_AUTO_TEST_CASE(about_answers_text_when_asked_by_query_or_accept) {
     auto by_accept =
         endpoint("/about").handler(FakeRequest("/about").header("Accept", "text/plain"), context);
     BOOST_TEST(by_accept.body == "hale about: fail\n");
+}
+
+BOOST_AUTO_TEST_CASE(about_answers_a_browser_with_the_html_page) {
+    const std::string chrome_accept =
+        "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
+    auto about = endpoint("/about").handler(FakeRequest("/about").header("Accept", chrome_accept),
+                                            context_with_report());
+    BOOST_TEST(about.content_type == "text/html; charset=utf-8");
+    BOOST_TEST(about.body == "<p>hale about: fail</p>\n");
+}
+
+BOOST_AUTO_TEST_CASE(about_html_page_forbids_scripts_and_loads) {
+    auto about = endpoint("/about").handler(FakeRequest("/about").param("format", "html"),
+                                            context_with_report());
+    BOOST_TEST(about.content_type == "text/html; charset=utf-8");
+    std::map<std::string, std::string> headers(about.headers.begin(), about.headers.end());
+    BOOST_TEST(headers["Content-Security-Policy"] ==
+               "default-src 'none'; style-src 'unsafe-inline'");
+    BOOST_TEST(headers["X-Content-Type-Options"] == "nosniff");
+}
+
+BOOST_AUTO_TEST_CASE(about_stays_json_for_curl_and_for_clients_naming_json) {
+    auto context = context_with_report();
+    for (std::string accept :
+         {"*/*", "application/json, text/html", "text/html;q=0.1, application/json"}) {
+        auto about =
+            endpoint("/about").handler(FakeRequest("/about").header("Accept", accept), context);
+        BOOST_TEST(about.content_type == "application/json", accept);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(about_without_a_report_is_unavailable) {
