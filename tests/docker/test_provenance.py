@@ -151,6 +151,9 @@ def test_sidecar_from_the_app_image_shows_the_build_revision_and_the_inspected_l
     text = get(port, "/about", accept="text/plain")
     assert f"revision {stamped.revision}" in text
     assert f"  {len(app_layers)} layers, " in text
+    page = get(port, "/about", accept="text/html")
+    assert f"revision {stamped.revision}" in page
+    assert f"  {len(app_layers)} layers, " in page
     metrics = get(port, "/metrics").splitlines()
     assert (f'hale_image_build_info{{revision="{stamped.revision}",version="{VERSION}"}} 1'
             in metrics)
