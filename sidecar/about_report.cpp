@@ -275,9 +275,17 @@ std::string html_escape(std::string_view text) {
     return out;
 }
 
-// A value from the container or the image, made printable and then escaped.
+// A value from the container or the image, made printable and then escaped. Lists joined by
+// bare commas (capability names) may break after each comma instead of inside a name.
 std::string html_value(std::string_view text) {
-    return html_escape(printable(text));
+    std::string out;
+    for (char c : html_escape(printable(text))) {
+        out += c;
+        if (c == ',') {
+            out += "<wbr>";
+        }
+    }
+    return out;
 }
 
 // Inline, since the page loads nothing. The colours only repeat the status word beside them.
@@ -285,9 +293,11 @@ constexpr std::string_view kHtmlStyle =
     "body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:75em;padding:0 1em;"
     "color:#222}"
     "h1{font-size:1.4em}h2{font-size:1.1em;margin-top:2em}"
-    "table{border-collapse:collapse;width:100%}"
+    "table{border-collapse:collapse;width:100%;table-layout:fixed}"
     "th,td{text-align:left;vertical-align:top;padding:.35em .6em;border-bottom:1px solid #ddd;"
     "overflow-wrap:anywhere}"
+    ".facts th{width:7em}.checks th:nth-child(1){width:4em}.checks th:nth-child(2){width:20%}"
+    ".checks th:nth-child(4){width:22%}.checks th:nth-child(5){width:24%}"
     "th{background:#f4f4f4}code,pre{font-family:ui-monospace,monospace;font-size:.95em}"
     "pre{background:#f7f7f7;padding:1em;overflow-x:auto}"
     ".status{font-weight:bold;text-transform:uppercase;white-space:nowrap}"
@@ -473,7 +483,7 @@ std::string about_html(const AboutReport& report, const HaleInfo& info) {
     out += "</style></head><body>\n";
 
     out += "<h1 class=\"" + status + R"(">hale about: <span class="status">)" + status +
-           "</span></h1>\n<p>" + summary_text(report.findings) + "</p>\n<table>\n";
+           "</span></h1>\n<p>" + summary_text(report.findings) + "</p>\n<table class=\"facts\">\n";
     append_html_row(out, "hale", html_value(hale_line(info)));
     append_html_row(out, "identity", html_value(identity_line(facts)));
     append_html_row(out, "runtime", html_value(runtime_line(facts)));
@@ -483,7 +493,8 @@ std::string about_html(const AboutReport& report, const HaleInfo& info) {
     out += "</table>\n";
 
     out +=
-        "<h2>Checks</h2>\n<table>\n<tr><th>status</th><th>check</th><th>observed</th>"
+        "<h2>Checks</h2>\n<table "
+        "class=\"checks\">\n<tr><th>status</th><th>check</th><th>observed</th>"
         "<th>expected, and why</th><th>fix</th></tr>\n";
     for (Status shown : {Status::Fail, Status::Warn, Status::Skip, Status::Pass}) {
         for (const auto& finding : report.findings) {

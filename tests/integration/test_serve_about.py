@@ -20,7 +20,7 @@ BROWSER_ACCEPT = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/a
 class PageText(html.parser.HTMLParser):
     """The text of an HTML page, and of its <code> elements, with every tag checked closed."""
 
-    VOID = {"meta", "br"}
+    VOID = {"meta", "br", "wbr"}
 
     def __init__(self, page):
         super().__init__()
