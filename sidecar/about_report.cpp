@@ -192,6 +192,20 @@ void append_finding(std::string& out,
     out += "     fix:      " + printable(finding.fix) + "\n";
 }
 
+// The order every readable form lists checks in: failures, warnings, skips, then passes, each
+// group in table order.
+std::vector<const Finding*> worst_first(const std::vector<Finding>& findings) {
+    std::vector<const Finding*> ordered;
+    for (Status status : {Status::Fail, Status::Warn, Status::Skip, Status::Pass}) {
+        for (const auto& finding : findings) {
+            if (finding.status == status) {
+                ordered.push_back(&finding);
+            }
+        }
+    }
+    return ordered;
+}
+
 std::string summary_text(const std::vector<Finding>& findings) {
     auto counts = count_by_status(findings);
     return std::to_string(counts[Status::Fail]) + " fail, " + std::to_string(counts[Status::Warn]) +
@@ -462,12 +476,8 @@ std::string about_text(const AboutReport& report, const HaleInfo& info) {
     }
     out += "\n";
 
-    for (Status status : {Status::Fail, Status::Warn, Status::Skip, Status::Pass}) {
-        for (const auto& finding : report.findings) {
-            if (finding.status == status) {
-                append_finding(out, finding, status != Status::Pass);
-            }
-        }
+    for (const auto* finding : worst_first(report.findings)) {
+        append_finding(out, *finding, finding->status != Status::Pass);
     }
     return out;
 }
@@ -492,16 +502,12 @@ std::string about_html(const AboutReport& report, const HaleInfo& info) {
     }
     out += "</table>\n";
 
+    out += "<h2>Checks</h2>\n<table class=\"checks\">\n";
     out +=
-        "<h2>Checks</h2>\n<table "
-        "class=\"checks\">\n<tr><th>status</th><th>check</th><th>observed</th>"
-        "<th>expected, and why</th><th>fix</th></tr>\n";
-    for (Status shown : {Status::Fail, Status::Warn, Status::Skip, Status::Pass}) {
-        for (const auto& finding : report.findings) {
-            if (finding.status == shown) {
-                append_html_finding(out, finding);
-            }
-        }
+        "<tr><th>status</th><th>check</th><th>observed</th><th>expected, and why</th>"
+        "<th>fix</th></tr>\n";
+    for (const auto* finding : worst_first(report.findings)) {
+        append_html_finding(out, *finding);
     }
     out += "</table>\n";
 

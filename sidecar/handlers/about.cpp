@@ -18,7 +18,10 @@ Form requested_form(const Request& request) {
         if (format.front() == "text") {
             return Form::Text;
         }
-        return format.front() == "html" ? Form::Html : Form::Json;
+        if (format.front() == "html") {
+            return Form::Html;
+        }
+        return Form::Json;
     }
     std::string accept = request.header("Accept");
     if (accept.find("json") != std::string::npos) {
